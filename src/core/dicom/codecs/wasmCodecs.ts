@@ -1,0 +1,79 @@
+import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
+import openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
+import openjphFactory from '@cornerstonejs/codec-openjph/wasmjs';
+import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
+
+/**
+ * The WebAssembly decoders we use (built and published by the Cornerstone codecs project):
+ * CharLS (JPEG-LS), OpenJPEG (JPEG 2000), OpenJPH (HTJ2K), libjpeg-turbo (8-bit JPEG).
+ *
+ * The core never fetches or reads files: whoever runs it (Node CLI, a Web Worker, a test)
+ * supplies the .wasm bytes through a `WasmBinaryProvider`.
+ */
+export type WasmCodecName = 'charls' | 'openjpeg' | 'openjph' | 'libjpeg-turbo-8bit';
+
+/** Package sub-path of each codec's .wasm file, for providers that resolve them. */
+export const WASM_FILES: Record<WasmCodecName, string> = {
+  charls: '@cornerstonejs/codec-charls/decodewasm',
+  openjpeg: '@cornerstonejs/codec-openjpeg/decodewasm',
+  openjph: '@cornerstonejs/codec-openjph/wasm',
+  'libjpeg-turbo-8bit': '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
+};
+
+export type WasmBinaryProvider = (codec: WasmCodecName) => Promise<ArrayBuffer | Uint8Array>;
+
+export interface FrameInfo {
+  readonly width: number;
+  readonly height: number;
+  readonly bitsPerSample: number;
+  readonly componentCount: number;
+  readonly isSigned?: boolean;
+}
+
+/** The embind interface every one of these decoders exposes. */
+export interface WasmDecoder {
+  getEncodedBuffer(length: number): Uint8Array;
+  getDecodedBuffer(): Uint8Array;
+  getFrameInfo(): FrameInfo;
+  decode(): void;
+}
+
+const factories: Record<WasmCodecName, { factory: EmscriptenCodecFactory; className: string }> = {
+  charls: { factory: charlsFactory, className: 'JpegLSDecoder' },
+  openjpeg: { factory: openjpegFactory, className: 'J2KDecoder' },
+  openjph: { factory: openjphFactory, className: 'HTJ2KDecoder' },
+  'libjpeg-turbo-8bit': { factory: libjpegTurboFactory, className: 'JPEGDecoder' },
+};
+
+/** Instantiates each codec once, on first use, and keeps one decoder object per codec. */
+export class WasmCodecs {
+  private readonly decoders = new Map<WasmCodecName, Promise<WasmDecoder>>();
+  constructor(private readonly wasmBinary: WasmBinaryProvider) {}
+
+  decoder(name: WasmCodecName): Promise<WasmDecoder> {
+    let d = this.decoders.get(name);
+    if (!d) {
+      const { factory, className } = factories[name];
+      d = this.wasmBinary(name)
+        .then((wasmBinary) => factory({ wasmBinary }))
+        .then((module) => {
+          const Ctor = module[className] as new () => WasmDecoder;
+          return new Ctor();
+        });
+      this.decoders.set(name, d);
+      d.catch(() => this.decoders.delete(name));
+    }
+    return d;
+  }
+}
+
+/** Runs one compressed frame through a WASM decoder; returns a copy of the decoded samples. */
+export function runWasmDecoder(decoder: WasmDecoder, encoded: Uint8Array): { info: FrameInfo; bytes: Uint8Array } {
+  const input = decoder.getEncodedBuffer(encoded.length);
+  input.set(encoded);
+  decoder.decode();
+  const info = decoder.getFrameInfo();
+  // The decoded buffer is a view into WASM memory that the next decode overwrites: copy it.
+  const bytes = decoder.getDecodedBuffer().slice();
+  return { info: { ...info }, bytes };
+}

@@ -1,0 +1,141 @@
+import { type CancelSignal, VoxelprintError, throwIfCancelled } from '../errors';
+import { VolumeAssembler } from '../volume/assemble';
+import type { Volume } from '../volume/volume';
+import type { WasmCodecs } from './codecs/wasmCodecs';
+import type { InstanceHeader, SkippedFile } from './parse';
+import { parseDataSet, parseDicomFile } from './parse';
+import { decodeFrameWords, wordsToValues } from './pixels';
+import type { ScanResult, VolumePlan } from './series';
+import { buildSeries, findStack } from './series';
+
+/**
+ * The DICOM → Volume pipeline as plain functions over bytes. Reading files is the caller's
+ * job (Node's fs in the CLI, File objects in a worker), so the same code runs everywhere.
+ */
+
+export interface InputFile {
+  readonly name: string;
+  /** Reads the whole file. Called once while scanning and once while loading pixels. */
+  readonly read: () => Promise<Uint8Array>;
+}
+
+export interface Progress {
+  readonly phase: 'scan' | 'decode';
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface RunOptions {
+  readonly signal?: CancelSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+/** In-memory files (tests, drops already read) as InputFiles. */
+export const memoryFiles = (files: readonly { name: string; bytes: Uint8Array }[]): InputFile[] =>
+  files.map((f) => ({ name: f.name, read: async () => f.bytes }));
+
+/** Reads every file's header (pixels are not decoded) and groups them into series and stacks. */
+export async function scanFiles(files: readonly InputFile[], opts: RunOptions = {}): Promise<ScanResult> {
+  const headers: (InstanceHeader | undefined)[] = [];
+  const skipped: SkippedFile[] = [];
+  for (let i = 0; i < files.length; i++) {
+    throwIfCancelled(opts.signal);
+    let bytes: Uint8Array;
+    try {
+      bytes = await files[i].read();
+    } catch (e) {
+      skipped.push({ fileName: files[i].name, code: 'io', reason: `could not be read: ${e instanceof Error ? e.message : String(e)}` });
+      headers.push(undefined);
+      continue;
+    }
+    const r = parseDicomFile(bytes, files[i].name);
+    if (r.ok) headers.push(r.header);
+    else {
+      headers.push(undefined);
+      skipped.push(r.skipped);
+    }
+    opts.onProgress?.({ phase: 'scan', done: i + 1, total: files.length });
+  }
+  return buildSeries(headers, skipped);
+}
+
+export interface SliceRequest {
+  readonly frame: number;
+  /** Index into the plan's sources. */
+  readonly source: number;
+  readonly rescaleSlope: number;
+  readonly rescaleIntercept: number;
+}
+
+export interface DecodedSlice {
+  readonly source: number;
+  readonly values: Int16Array | Float32Array;
+  readonly paddedVoxels: number;
+}
+
+/** Decodes the requested frames of one file to modality values (HU for CT). */
+export async function decodeFileSlices(
+  bytes: Uint8Array,
+  header: InstanceHeader,
+  requests: readonly SliceRequest[],
+  preferInt16: boolean,
+  codecs: WasmCodecs,
+): Promise<DecodedSlice[]> {
+  const parsed = parseDataSet(bytes, header.fileName);
+  if ('skipped' in parsed) throw new VoxelprintError(parsed.skipped.code, parsed.skipped.reason, header.fileName);
+  const out: DecodedSlice[] = [];
+  for (const req of requests) {
+    const words = await decodeFrameWords(parsed.dataSet, header, req.frame, codecs);
+    const frame = { ...header.frames[req.frame], rescaleSlope: req.rescaleSlope, rescaleIntercept: req.rescaleIntercept };
+    const { values, paddedVoxels } = wordsToValues(words, header, frame, preferInt16);
+    out.push({ source: req.source, values, paddedVoxels });
+  }
+  return out;
+}
+
+/** The plan's slices grouped by file, so each file is parsed once. */
+export function requestsByFile(plan: VolumePlan): Map<number, SliceRequest[]> {
+  const byFile = new Map<number, SliceRequest[]>();
+  plan.sources.forEach((s, source) => {
+    const list = byFile.get(s.fileIndex) ?? [];
+    list.push({ frame: s.frame, source, rescaleSlope: s.header.rescaleSlope, rescaleIntercept: s.header.rescaleIntercept });
+    byFile.set(s.fileIndex, list);
+  });
+  return byFile;
+}
+
+export function planOf(scan: ScanResult, stackId: string | undefined): VolumePlan {
+  const id = stackId ?? scan.preferredStackId;
+  if (!id) {
+    const reasons = scan.series.flatMap((s) => s.stacks).map((s) => `${s.label}: ${s.refusal?.reason}`);
+    throw new VoxelprintError('no-series', reasons.length ? `no loadable volume: ${reasons.join('; ')}` : 'no DICOM images found');
+  }
+  const stack = findStack(scan, id);
+  if (!stack) throw new VoxelprintError('usage', `no stack ${id}`);
+  if (!stack.plan) throw new VoxelprintError(stack.refusal?.code ?? 'not-a-volume', `${stack.label}: ${stack.refusal?.reason ?? 'not a volume'}`);
+  return stack.plan;
+}
+
+/** Decodes a stack in-process (Node CLI, tests) into its volume. */
+export async function loadVolume(
+  files: readonly InputFile[],
+  scan: ScanResult,
+  stackId: string | undefined,
+  codecs: WasmCodecs,
+  opts: RunOptions = {},
+): Promise<Volume> {
+  const plan = planOf(scan, stackId);
+  const assembler = new VolumeAssembler(plan);
+  const total = plan.sources.length;
+  for (const [fileIndex, requests] of requestsByFile(plan)) {
+    throwIfCancelled(opts.signal);
+    const header = scan.headers[fileIndex];
+    if (!header) throw new VoxelprintError('malformed', 'header missing', files[fileIndex].name);
+    const bytes = await files[fileIndex].read();
+    for (const s of await decodeFileSlices(bytes, header, requests, plan.preferInt16, codecs)) {
+      assembler.put(s.source, s.values, s.paddedVoxels);
+    }
+    opts.onProgress?.({ phase: 'decode', done: assembler.sourcesReceived, total });
+  }
+  return assembler.finish();
+}

@@ -1,0 +1,138 @@
+import { VoxelprintError } from '../errors';
+import type { VolumePlan } from '../dicom/series';
+import type { Volume, VolumeWarning, VoxelArray } from './volume';
+
+/**
+ * Builds a volume from decoded slices as they arrive, in any order, straight into the final
+ * voxel buffer (no second copy of the volume).
+ *
+ * Without resampling, source slice k is copied into output slice k. With resampling (gantry
+ * tilt, non-uniform spacing, missing slices), each output slice needs at most two source
+ * slices; a source slice is kept only until every output slice that needs it is written.
+ */
+export class VolumeAssembler {
+  private voxels: VoxelArray;
+  private readonly sliceSize: number;
+  private readonly pending = new Map<number, Int16Array | Float32Array>();
+  private readonly refs: number[];
+  private readonly done: boolean[];
+  private received = 0;
+  private paddedVoxels = 0;
+  private promoted = false;
+  private readonly fill: number;
+
+  constructor(readonly plan: VolumePlan) {
+    const [nx, ny, nz] = plan.geometry.dimensions;
+    this.sliceSize = nx * ny;
+    this.voxels = plan.preferInt16 ? new Int16Array(nx * ny * nz) : new Float32Array(nx * ny * nz);
+    this.fill = plan.modality === 'CT' ? -1024 : 0;
+    this.refs = plan.sources.map(() => 0);
+    this.done = new Array<boolean>(nz).fill(false);
+    if (plan.outputs) for (const o of plan.outputs) {
+      this.refs[o.a]++;
+      if (o.b !== o.a) this.refs[o.b]++;
+    }
+  }
+
+  get sourcesReceived(): number {
+    return this.received;
+  }
+
+  /** Accepts the modality values of source slice `index` (an index into plan.sources). */
+  put(index: number, values: Int16Array | Float32Array, paddedVoxels = 0): void {
+    if (values.length !== this.sliceSize) {
+      throw new VoxelprintError('decode-failed', `slice ${index + 1} has ${values.length} pixels, expected ${this.sliceSize}`);
+    }
+    this.received++;
+    this.paddedVoxels += paddedVoxels;
+    if (values instanceof Float32Array && this.voxels instanceof Int16Array) this.promote();
+    const outputs = this.plan.outputs;
+    if (!outputs) {
+      this.voxels.set(values, index * this.sliceSize);
+      return;
+    }
+    this.pending.set(index, values);
+    outputs.forEach((o, k) => {
+      if (this.done[k] || (o.a !== index && o.b !== index)) return;
+      const a = this.pending.get(o.a);
+      const b = this.pending.get(o.b);
+      if (!a || !b) return;
+      this.writeOutput(k, a, b, o.a, o.b, o.t);
+      this.done[k] = true;
+      for (const s of o.a === o.b ? [o.a] : [o.a, o.b]) if (--this.refs[s] === 0) this.pending.delete(s);
+    });
+  }
+
+  /** Int16 values turned out not to fit (e.g. unsigned 16-bit MR): continue in Float32. */
+  private promote(): void {
+    this.voxels = Float32Array.from(this.voxels);
+    this.promoted = true;
+  }
+
+  private writeOutput(k: number, a: ArrayLike<number>, b: ArrayLike<number>, ia: number, ib: number, t: number): void {
+    const [nx, ny] = this.plan.geometry.dimensions;
+    const out = this.voxels;
+    const base = k * this.sliceSize;
+    const [sa, sb] = [this.plan.sources[ia].shiftPx, this.plan.sources[ib].shiftPx];
+    const isInt = out instanceof Int16Array;
+    if (!this.plan.shifted) {
+      for (let p = 0; p < this.sliceSize; p++) {
+        const v = t === 0 ? a[p] : a[p] + (b[p] - a[p]) * t;
+        out[base + p] = isInt ? Math.round(v) : v;
+      }
+      return;
+    }
+    // Output pixel (i, j) lies at source pixel (i - shift.u, j - shift.v): bilinear sample.
+    const sample = (src: ArrayLike<number>, x: number, y: number): number => {
+      const x0 = Math.floor(x);
+      const y0 = Math.floor(y);
+      const fx = x - x0;
+      const fy = y - y0;
+      if (x0 < 0 || y0 < 0 || x0 >= nx || y0 >= ny) return this.fill;
+      const x1 = Math.min(x0 + 1, nx - 1);
+      const y1 = Math.min(y0 + 1, ny - 1);
+      if ((fx > 1e-9 && x0 + 1 >= nx) || (fy > 1e-9 && y0 + 1 >= ny)) return this.fill;
+      const v00 = src[x0 + y0 * nx];
+      const v10 = src[x1 + y0 * nx];
+      const v01 = src[x0 + y1 * nx];
+      const v11 = src[x1 + y1 * nx];
+      return (v00 * (1 - fx) + v10 * fx) * (1 - fy) + (v01 * (1 - fx) + v11 * fx) * fy;
+    };
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const va = sample(a, i - sa[0], j - sa[1]);
+        const v = t === 0 ? va : va + (sample(b, i - sb[0], j - sb[1]) - va) * t;
+        out[base + i + j * nx] = isInt ? Math.round(v) : v;
+      }
+    }
+  }
+
+  /** The finished volume; throws if slices are missing. */
+  finish(): Volume {
+    const expected = this.plan.sources.length;
+    if (this.received !== expected) {
+      throw new VoxelprintError('decode-failed', `only ${this.received} of ${expected} slices were decoded`);
+    }
+    const warnings: VolumeWarning[] = [...this.plan.warnings];
+    if (this.paddedVoxels) {
+      warnings.push({
+        code: 'pixel-padding',
+        message: `${this.paddedVoxels} padding pixels (outside the scanned field) set to ${this.fill}${this.plan.unit ? ` ${this.plan.unit}` : ''}`,
+      });
+    }
+    if (this.promoted) {
+      warnings.push({ code: 'promoted-to-float', message: 'values exceed the 16-bit signed range: stored as 32-bit float' });
+    }
+    const { geometry } = this.plan;
+    return {
+      ...geometry,
+      voxels: this.voxels,
+      modality: this.plan.modality,
+      unit: this.plan.unit,
+      windowPresets: this.plan.windowPresets,
+      invertDisplay: this.plan.invertDisplay,
+      seriesInstanceUid: this.plan.seriesInstanceUid,
+      warnings,
+    };
+  }
+}

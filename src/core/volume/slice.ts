@@ -1,0 +1,50 @@
+import type { Volume, WindowPreset } from './volume';
+
+export interface SliceImage {
+  readonly width: number;
+  readonly height: number;
+  /** RGBA, row-major, first row = first image row (j = 0). */
+  readonly rgba: Uint8ClampedArray<ArrayBuffer>;
+}
+
+/**
+ * Renders acquisition slice k with a DICOM linear window (PS3.3 C.11.2.1.2): values at or
+ * below `center - width/2` are black, at or above `center + width/2` white. MONOCHROME1
+ * volumes are inverted for display.
+ */
+export function renderSlice(volume: Volume, k: number, window: Pick<WindowPreset, 'center' | 'width'>): SliceImage {
+  const [nx, ny, nz] = volume.dimensions;
+  const kk = Math.max(0, Math.min(nz - 1, Math.round(k)));
+  const rgba = new Uint8ClampedArray(nx * ny * 4);
+  const lo = window.center - 0.5 - (window.width - 1) / 2;
+  const range = Math.max(1, window.width - 1);
+  const base = kk * nx * ny;
+  const v = volume.voxels;
+  for (let p = 0; p < nx * ny; p++) {
+    let g = ((v[base + p] - lo) / range) * 255;
+    if (volume.invertDisplay) g = 255 - g;
+    const o = p * 4;
+    rgba[o] = rgba[o + 1] = rgba[o + 2] = g;
+    rgba[o + 3] = 255;
+  }
+  return { width: nx, height: ny, rgba };
+}
+
+/** A window covering the 1st–99th percentile of a volume's values (for MR, no DICOM preset). */
+export function autoWindow(volume: Volume): WindowPreset {
+  const v = volume.voxels;
+  const step = Math.max(1, Math.floor(v.length / 200_000));
+  const sample: number[] = [];
+  for (let i = 0; i < v.length; i += step) sample.push(v[i]);
+  sample.sort((a, b) => a - b);
+  const lo = sample[Math.floor(sample.length * 0.01)] ?? 0;
+  const hi = sample[Math.floor(sample.length * 0.99)] ?? 1;
+  return { label: 'Auto (1–99%)', center: (lo + hi) / 2, width: Math.max(1, hi - lo) };
+}
+
+/** Default display window: the series' own first preset, else a CT brain window, else auto. */
+export function defaultWindow(volume: Volume): WindowPreset {
+  if (volume.windowPresets.length) return volume.windowPresets[0];
+  if (volume.modality === 'CT') return { label: 'Brain', center: 40, width: 80 };
+  return autoWindow(volume);
+}

@@ -1,0 +1,44 @@
+import { useEffect } from 'react';
+import { useStudyStore } from '../store/studyStore';
+import { OpenPanel } from './OpenPanel';
+import { ProgressBar } from './ProgressBar';
+import { SAMPLES, sampleSources } from './samples';
+import { SeriesTable } from './SeriesTable';
+import { SliceView } from './SliceView';
+
+let autoOpened = false;
+
+export function App() {
+  const error = useStudyStore((s) => s.error);
+  const status = useStudyStore((s) => s.status);
+  const open = useStudyStore((s) => s.open);
+
+  // The embedded default: open a bundled sample at start (?sample=mri-colin27, or none).
+  useEffect(() => {
+    if (autoOpened) return;
+    autoOpened = true;
+    const wanted = new URLSearchParams(location.search).get('sample') ?? SAMPLES[0].id;
+    const sample = SAMPLES.find((s) => s.id === wanted);
+    if (sample) void sampleSources(sample).then((src) => open(sample.title, src)).catch(() => undefined);
+  }, [open]);
+
+  return (
+    <div className="app">
+      <header>
+        <h1>Voxelprint</h1>
+        <p className="tagline">DICOM to print-ready models. Your scans never leave this computer.</p>
+      </header>
+      <OpenPanel />
+      <ProgressBar />
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      <main data-status={status}>
+        <SeriesTable />
+        <SliceView />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,81 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { defaultWindow, renderSlice } from '../core/volume/slice';
+import type { WindowPreset } from '../core/volume/volume';
+import { useStudyStore } from '../store/studyStore';
+import { getVolume } from '../store/volumeRegistry';
+
+const CT_WINDOWS: readonly WindowPreset[] = [
+  { label: 'Brain', center: 40, width: 80 },
+  { label: 'Bone', center: 600, width: 2800 },
+  { label: 'Soft tissue', center: 40, width: 400 },
+];
+
+/** A single acquisition slice of the loaded volume (the full MPR viewer comes with Cornerstone). */
+export function SliceView() {
+  const volumeId = useStudyStore((s) => s.volumeId);
+  const volume = getVolume(volumeId);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [k, setK] = useState(0);
+  const presets = useMemo(() => {
+    if (!volume) return [];
+    const own = volume.windowPresets.map((w) => ({ ...w, label: `${w.label} (series)` }));
+    return [defaultWindow(volume), ...own, ...(volume.modality === 'CT' ? CT_WINDOWS : [])].filter(
+      (w, i, all) => all.findIndex((x) => x.label === w.label) === i,
+    );
+  }, [volume]);
+  const [presetIndex, setPresetIndex] = useState(0);
+
+  useEffect(() => {
+    if (volume) {
+      setK(Math.floor(volume.dimensions[2] / 2));
+      setPresetIndex(0);
+    }
+  }, [volume]);
+
+  useEffect(() => {
+    const c = canvas.current;
+    if (!volume || !c || !presets[presetIndex]) return;
+    const img = renderSlice(volume, k, presets[presetIndex]);
+    c.width = img.width;
+    c.height = img.height;
+    // Display with square pixels in millimetres.
+    const aspect = volume.spacingMm[1] / volume.spacingMm[0];
+    c.style.aspectRatio = `${img.width} / ${img.height * aspect}`;
+    c.getContext('2d')?.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
+  }, [volume, k, presets, presetIndex]);
+
+  if (!volume) return null;
+  const [nx, ny, nz] = volume.dimensions;
+  return (
+    <section className="slice-view" aria-label="Slice viewer">
+      <canvas ref={canvas} aria-label={`Slice ${k + 1} of ${nz}`} data-testid="slice-canvas" />
+      <div className="slice-controls">
+        <label>
+          Slice {k + 1} / {nz}
+          <input type="range" min={0} max={nz - 1} value={k} aria-label="Slice" onChange={(e) => setK(Number(e.currentTarget.value))} />
+        </label>
+        <label>
+          Window
+          <select aria-label="Window preset" value={presetIndex} onChange={(e) => setPresetIndex(Number(e.currentTarget.value))}>
+            {presets.map((w, i) => (
+              <option key={i} value={i}>
+                {w.label} (L {Math.round(w.center)} / W {Math.round(w.width)})
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="geometry">
+          {nx} × {ny} × {nz} voxels · {volume.spacingMm.map((s) => Math.round(s * 1000) / 1000).join(' × ')} mm · {volume.modality}
+          {volume.unit ? ` (${volume.unit})` : ''} · {volume.voxels instanceof Int16Array ? 'int16' : 'float32'}
+        </p>
+        {volume.warnings.length > 0 && (
+          <ul className="warnings" aria-label="Volume warnings">
+            {volume.warnings.map((w, i) => (
+              <li key={i}>{w.message}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}

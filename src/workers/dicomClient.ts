@@ -1,0 +1,146 @@
+import { VoxelprintError, deserializeError } from '../core/errors';
+import { planOf, requestsByFile } from '../core/dicom/load';
+import type { Progress, SliceRequest } from '../core/dicom/load';
+import type { InstanceHeader, SkippedFile } from '../core/dicom/parse';
+import { buildSeries } from '../core/dicom/series';
+import type { ScanResult } from '../core/dicom/series';
+import { VolumeAssembler } from '../core/volume/assemble';
+import type { Volume } from '../core/volume/volume';
+import type { SourceRef, WorkerRequest, WorkerResponse } from './dicomProtocol';
+
+export interface PoolRunOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+type Task = {
+  readonly request: (id: number) => WorkerRequest;
+  readonly onMessage: (m: WorkerResponse) => boolean; // true when the task is finished
+};
+
+const SCAN_CHUNK = 8;
+
+/**
+ * A pool of DICOM workers. Headers are parsed and slices decoded off the main thread; the
+ * decoded slices (transferred, not copied) go straight into the volume being assembled here.
+ * Cancelling terminates the workers (a decode in progress cannot be interrupted otherwise)
+ * and the pool starts fresh ones for the next job.
+ */
+export class DicomWorkerPool {
+  private workers: Worker[] = [];
+  private nextId = 1;
+
+  constructor(private readonly size = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2))) {}
+
+  private ensureWorkers(): Worker[] {
+    while (this.workers.length < this.size) {
+      this.workers.push(new Worker(new URL('./dicom.worker.ts', import.meta.url), { type: 'module', name: 'voxelprint-dicom' }));
+    }
+    return this.workers;
+  }
+
+  dispose(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+  }
+
+  /** Runs tasks on the pool, each worker taking the next task when it finishes one. */
+  private run(tasks: Task[], signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new VoxelprintError('cancelled', 'cancelled by the user'));
+    const workers = this.ensureWorkers();
+    return new Promise<void>((resolve, reject) => {
+      let next = 0;
+      let active = 0;
+      let failed = false;
+      const finish = (err?: unknown): void => {
+        if (failed) return;
+        if (err) {
+          failed = true;
+          for (const w of workers) w.onmessage = null;
+          signal?.removeEventListener('abort', onAbort);
+          reject(err);
+        } else if (next >= tasks.length && active === 0) {
+          for (const w of workers) w.onmessage = null;
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        }
+      };
+      const onAbort = (): void => {
+        this.dispose();
+        finish(new VoxelprintError('cancelled', 'cancelled by the user'));
+      };
+      signal?.addEventListener('abort', onAbort);
+      const feed = (w: Worker): void => {
+        if (failed || next >= tasks.length) return;
+        const task = tasks[next++];
+        const id = this.nextId++;
+        active++;
+        w.onmessage = (ev: MessageEvent<WorkerResponse>) => {
+          const m = ev.data;
+          if (m.id !== id) return;
+          if (m.type === 'error') return finish(deserializeError(m.error));
+          try {
+            if (task.onMessage(m)) {
+              active--;
+              feed(w);
+              finish();
+            }
+          } catch (e) {
+            finish(e);
+          }
+        };
+        w.onerror = (ev) => finish(new VoxelprintError('decode-failed', `worker failed: ${ev.message}`));
+        w.postMessage(task.request(id));
+      };
+      for (const w of workers) feed(w);
+      finish();
+    });
+  }
+
+  /** Parses every file's header in the workers and groups the results into series. */
+  async scan(sources: readonly SourceRef[], opts: PoolRunOptions = {}): Promise<ScanResult> {
+    const headers: (InstanceHeader | undefined)[] = new Array(sources.length).fill(undefined);
+    const skipped: (SkippedFile | undefined)[] = new Array(sources.length).fill(undefined);
+    let done = 0;
+    const tasks: Task[] = [];
+    for (let start = 0; start < sources.length; start += SCAN_CHUNK) {
+      const chunk = sources.slice(start, start + SCAN_CHUNK);
+      tasks.push({
+        request: (id) => ({ type: 'scan', id, sources: chunk }),
+        onMessage: (m) => {
+          if (m.type === 'scanned') {
+            const i = start + m.index;
+            if (m.result.ok) headers[i] = m.result.header;
+            else skipped[i] = m.result.skipped;
+            opts.onProgress?.({ phase: 'scan', done: ++done, total: sources.length });
+          }
+          return m.type === 'done';
+        },
+      });
+    }
+    await this.run(tasks, opts.signal);
+    return buildSeries(headers, skipped.filter((s): s is SkippedFile => s !== undefined));
+  }
+
+  /** Decodes one stack in the workers, assembling the volume as slices arrive. */
+  async load(scan: ScanResult, stackId: string | undefined, sources: readonly SourceRef[], opts: PoolRunOptions = {}): Promise<Volume> {
+    const plan = planOf(scan, stackId);
+    const assembler = new VolumeAssembler(plan);
+    const total = plan.sources.length;
+    const tasks: Task[] = [...requestsByFile(plan)].map(([fileIndex, requests]: [number, SliceRequest[]]) => ({
+      request: (id) => {
+        const header = scan.headers[fileIndex];
+        if (!header) throw new VoxelprintError('malformed', 'header missing', sources[fileIndex].name);
+        return { type: 'decode', id, source: sources[fileIndex], header, requests, preferInt16: plan.preferInt16 };
+      },
+      onMessage: (m) => {
+        if (m.type !== 'decoded') return false;
+        for (const s of m.slices) assembler.put(s.source, s.values, s.paddedVoxels);
+        opts.onProgress?.({ phase: 'decode', done: assembler.sourcesReceived, total });
+        return true;
+      },
+    }));
+    await this.run(tasks, opts.signal);
+    return assembler.finish();
+  }
+}

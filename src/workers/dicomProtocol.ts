@@ -1,0 +1,29 @@
+import type { SerializedError } from '../core/errors';
+import type { DecodedSlice, SliceRequest } from '../core/dicom/load';
+import type { ParseResult, InstanceHeader } from '../core/dicom/parse';
+
+/**
+ * Where a worker gets a file's bytes: a File from a drop or picker (structured clone of a
+ * File is a cheap handle), a same-origin URL (bundled samples), or bytes handed over.
+ */
+export type SourceRef =
+  | { readonly kind: 'file'; readonly name: string; readonly file: Blob }
+  | { readonly kind: 'url'; readonly name: string; readonly url: string }
+  | { readonly kind: 'bytes'; readonly name: string; readonly bytes: ArrayBuffer };
+
+export type WorkerRequest =
+  | { readonly type: 'scan'; readonly id: number; readonly sources: readonly SourceRef[] }
+  | {
+      readonly type: 'decode';
+      readonly id: number;
+      readonly source: SourceRef;
+      readonly header: InstanceHeader;
+      readonly requests: readonly SliceRequest[];
+      readonly preferInt16: boolean;
+    };
+
+export type WorkerResponse =
+  | { readonly type: 'scanned'; readonly id: number; readonly index: number; readonly result: ParseResult }
+  | { readonly type: 'decoded'; readonly id: number; readonly slices: readonly DecodedSlice[] }
+  | { readonly type: 'done'; readonly id: number }
+  | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+
+/** Grey levels of the slice canvas (R channel; the canvas is greyscale). */
+async function canvasGrey(page: Page): Promise<{ width: number; height: number; grey: number[] }> {
+  return page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('[data-testid="slice-canvas"]');
+    if (!c) throw new Error('no slice canvas');
+    const ctx = c.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const grey: number[] = [];
+    for (let i = 0; i < d.length; i += 4) grey.push(d[i]);
+    return { width: c.width, height: c.height, grey };
+  });
+}
+
+describe('bundled samples in the built app', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('opens the CT phantom at start: series table and a middle slice with air, skull and brain', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=ct-phantom`);
+    const table = page.getByRole('table', { name: 'Series' });
+    await table.waitFor();
+    await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    const row = table.getByRole('row').nth(1);
+    await expect.poll(() => row.textContent()).toContain('CT');
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+
+    await page.getByRole('combobox', { name: 'Window preset' }).selectOption({ label: 'Brain (L 40 / W 80)' });
+    const { width, height, grey } = await canvasGrey(page);
+    await page.screenshot({ path: screenshotPath('ct-phantom-slice') });
+    expect(width).toBeGreaterThan(100);
+    expect(height).toBeGreaterThan(100);
+    const count = (f: (g: number) => boolean): number => grey.filter(f).length / grey.length;
+    // Air (−1000 HU) is black, skull (~1000 HU) white, brain (40 HU) mid-grey in a 40/80 window.
+    expect(grey[0]).toBe(0);
+    expect(grey[grey.length - 1]).toBe(0);
+    expect(count((g) => g === 0)).toBeGreaterThan(0.1);
+    expect(count((g) => g === 255)).toBeGreaterThan(0.02);
+    expect(count((g) => g >= 110 && g <= 145)).toBeGreaterThan(0.2);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('opens the Colin27 MRI: 150 × 185 × 158 volume and a brain slice', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=mri-colin27`);
+    await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    const table = page.getByRole('table', { name: 'Series' });
+    await expect.poll(() => table.textContent()).toContain('150 × 185 × 158');
+    await expect.poll(() => table.textContent()).toContain('MR');
+    const { width, height, grey } = await canvasGrey(page);
+    await page.screenshot({ path: screenshotPath('mri-colin27-slice') });
+    expect([width, height]).toEqual([150, 185]);
+    expect(grey[0]).toBe(0); // outside the head
+    const centre = grey[Math.floor(height / 2) * width + Math.floor(width / 2)];
+    expect(centre).toBeGreaterThan(40); // brain tissue
+    const levels = new Set(grey);
+    expect(levels.size).toBeGreaterThan(100); // real anatomy, not a flat image
+    expect(browser.errors).toEqual([]);
+  });
+});

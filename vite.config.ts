@@ -1,0 +1,46 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+
+// COOP/COEP make the page crossOriginIsolated (SharedArrayBuffer for the worker pool).
+// A production host must send the same headers (see docs/architecture.md).
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const loader = '@cornerstonejs/dicom-image-loader';
+
+export default defineConfig({
+  plugins: [react()],
+  base: './',
+  server: { headers: isolation, port: 5173 },
+  preview: { headers: isolation, port: 4173 },
+  worker: { format: 'es' },
+  resolve: {
+    alias: {
+      // 12-bit JPEG (process 2/4, 12-bit) decoder shipped inside Cornerstone's image loader
+      // (the only maintained JS decoder for 12-bit DCT JPEG); a codec, not the viewer.
+      'voxelprint-jpeg12': fileURLToPath(
+        new URL('./node_modules/@cornerstonejs/dicom-image-loader/dist/esm/codecs/jpeg.js', import.meta.url),
+      ),
+    },
+  },
+  optimizeDeps: {
+    exclude: [loader],
+    include: [
+      `${loader} > @cornerstonejs/codec-charls/decodewasmjs`,
+      `${loader} > @cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs`,
+      `${loader} > @cornerstonejs/codec-openjpeg/decodewasmjs`,
+      `${loader} > @cornerstonejs/codec-openjph/wasmjs`,
+      `${loader} > @cornerstonejs/codec-libjxl/decodewasmjs`,
+      `${loader} > pako`,
+      `${loader} > comlink`,
+      'dicom-parser',
+    ],
+  },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 8000,
+  },
+});
