@@ -146,6 +146,14 @@ function sniff(bytes: Uint8Array): { kind: 'part10' } | { kind: 'meta-without-pr
   return undefined;
 }
 
+/** True when a Part 10 file ends before its file meta group (0002,0000 gives its length) does. */
+function isInsideMeta(bytes: Uint8Array): boolean {
+  if (bytes.length < 144) return true;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (dv.getUint16(132, true) !== 0x0002 || dv.getUint16(134, true) !== 0x0000) return false;
+  return bytes.length < 144 + dv.getUint32(140, true);
+}
+
 function inflater(byteArray: Uint8Array, position: number): Uint8Array {
   const inflated = inflateSync(byteArray.subarray(position));
   const out = new Uint8Array(position + inflated.length);
@@ -184,12 +192,17 @@ export function parseDataSet(bytes: Uint8Array, fileName: string): { dataSet: Da
     return { dataSet };
   } catch (e) {
     const msg = messageOf(e);
-    const truncated = /overread|beyond|exceed|end of (buffer|file)|past|truncat|outside the bounds|offset is out of bounds/i.test(msg);
+    const metaCut = kind.kind === 'part10' && isInsideMeta(bytes);
+    const truncated = metaCut || /overr(un|ead)|beyond|exceed|end of (buffer|file)|past|truncat|outside the bounds|out of bounds/i.test(msg);
     return {
       skipped: {
         fileName,
         code: truncated ? 'truncated' : 'malformed',
-        reason: truncated ? `truncated file: the data ends inside an element (${msg})` : `unreadable DICOM: ${msg}`,
+        reason: metaCut
+          ? 'truncated file: it ends inside the file meta information'
+          : truncated
+            ? `truncated file: it ends (at ${bytes.length} bytes) inside a data element`
+            : `unreadable DICOM: ${msg}`,
       },
     };
   }
