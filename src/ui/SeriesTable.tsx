@@ -7,7 +7,9 @@ export function SeriesTable() {
   const scan = useStudyStore((s) => s.scan);
   const stackId = useStudyStore((s) => s.stackId);
   const loadStack = useStudyStore((s) => s.loadStack);
-  const busy = useStudyStore((s) => s.status === 'scanning' || s.status === 'loading');
+  const status = useStudyStore((s) => s.status);
+  const volumeId = useStudyStore((s) => s.volumeId);
+  const busy = status === 'scanning' || status === 'loading';
   if (!scan) return null;
   const first = scan.series[0]?.display;
   return (
@@ -50,7 +52,7 @@ export function SeriesTable() {
                 <td>
                   {st.plan && (
                     <button type="button" disabled={busy || st.id === stackId} onClick={() => void loadStack(st.id)}>
-                      {st.id === stackId ? 'Loaded' : 'Load'}
+                      {st.id !== stackId ? 'Load' : volumeId ? 'Loaded' : 'Loading…'}
                     </button>
                   )}
                 </td>

@@ -31,6 +31,7 @@ describe('bundled samples in the built app', () => {
     const table = page.getByRole('table', { name: 'Series' });
     await table.waitFor();
     await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('slice-canvas').waitFor();
     const row = table.getByRole('row').nth(1);
     await expect.poll(() => row.textContent()).toContain('CT');
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
@@ -54,6 +55,7 @@ describe('bundled samples in the built app', () => {
     const { page } = browser;
     await page.goto(`${inject('appUrl')}?sample=mri-colin27`);
     await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    await page.getByTestId('slice-canvas').waitFor();
     const table = page.getByRole('table', { name: 'Series' });
     await expect.poll(() => table.textContent()).toContain('150 × 185 × 158');
     await expect.poll(() => table.textContent()).toContain('MR');

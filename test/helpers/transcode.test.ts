@@ -105,7 +105,9 @@ describe('transcode: lossless variants decompress to identical pixels', () => {
   for (const [name, input] of Object.entries(inputs)) {
     it(name, async () => {
       const ref = nativePixelBytes(input.bytes);
-      for (const t of LOSSLESS) {
+      // Every JPEG predictor on two inputs; SV1 (and the .70 syntax) on the others.
+      const targets = name === 'ct16signed' || name === 'mr8' ? LOSSLESS : LOSSLESS.filter((t) => !/p14-sv[2-7]$/.test(t));
+      for (const t of targets) {
         const out = transcode(input.bytes, t);
         expect(transferSyntaxOf(out), t).toBe(SYNTAXES[t].uid);
         expect(dcmdump(out), t).toContain('PixelData');

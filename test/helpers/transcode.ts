@@ -136,8 +136,11 @@ export function hasTool(cmd: string): boolean {
 }
 
 /** Throws the install hint unless dcmtk is on PATH. */
+let dcmtkChecked = false;
 export function requireDcmtk(): void {
+  if (dcmtkChecked) return;
   if (!hasTool('dcmdump')) throw new Error(DCMTK_HINT);
+  dcmtkChecked = true;
 }
 
 function withTemp<T>(fn: (dir: string) => T): T {
@@ -661,8 +664,8 @@ function checkInput(file: Uint8Array, target: Syntax): void {
  */
 export function transcode(file: Uint8Array, target: Syntax, opts: TranscodeOptions = {}): Uint8Array {
   if (!(target in SYNTAXES)) throw new Error(`unknown target ${target}`);
-  requireDcmtk();
   if (isJ2k(target)) return encodeJ2kFile(file, target, opts);
+  requireDcmtk();
   checkInput(file, target);
   const { cmd, args } = dcmtkArgs(target, opts);
   return runOnFile(cmd, args, file);

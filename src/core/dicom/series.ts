@@ -347,7 +347,7 @@ function planStack(id: string, cands: Candidate[]): StackInfo[] {
   const windows: WindowPreset[] = [];
   for (const w of kept[0].cand.f.windows) {
     if (!windows.some((x) => x.center === w.center && x.width === w.width)) {
-      windows.push({ label: w.explanation || `W ${w.width} / L ${w.center}`, center: w.center, width: w.width });
+      windows.push({ label: w.explanation || (windows.length ? `Series window ${windows.length + 1}` : 'Series window'), center: w.center, width: w.width });
     }
   }
   const plan: VolumePlan = {
