@@ -26,7 +26,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-cli/**', 'node_modules/**', 'public/**', 'test-output/**'] },
+  { ignores: ['dist/**', 'dist-cli/**', 'node_modules/**', 'public/**', 'test-output/**', 'bench/.dist/**', 'bench/data/**', 'bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

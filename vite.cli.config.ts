@@ -1,11 +1,9 @@
 import { defineConfig } from 'vite';
-import viteConfig from './vite.config.ts';
 
 // The Node CLI: the same core, bundled for Node. Dependencies stay in node_modules (the codec
 // glue finds nothing by itself: the .wasm bytes are read and handed over by src/cli/nodeIo.ts).
 export default defineConfig({
   publicDir: false,
-  resolve: { alias: viteConfig.resolve?.alias },
   build: {
     ssr: 'src/cli/index.ts',
     outDir: 'dist-cli',
@@ -15,5 +13,4 @@ export default defineConfig({
     sourcemap: true,
     rollupOptions: { output: { entryFileNames: 'voxelprint.js', format: 'es' } },
   },
-  ssr: { noExternal: [/dicom-image-loader\/dist\/esm\/codecs/] },
 });

@@ -1,6 +1,5 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
-import { fileURLToPath } from 'node:url';
 
 // COOP/COEP make the page crossOriginIsolated (SharedArrayBuffer for the worker pool).
 // A production host must send the same headers (see docs/architecture.md).
@@ -17,15 +16,6 @@ export default defineConfig({
   server: { headers: isolation, port: 5173 },
   preview: { headers: isolation, port: 4173 },
   worker: { format: 'es' },
-  resolve: {
-    alias: {
-      // 12-bit JPEG (process 2/4, 12-bit) decoder shipped inside Cornerstone's image loader
-      // (the only maintained JS decoder for 12-bit DCT JPEG); a codec, not the viewer.
-      'voxelprint-jpeg12': fileURLToPath(
-        new URL('./node_modules/@cornerstonejs/dicom-image-loader/dist/esm/codecs/jpeg.js', import.meta.url),
-      ),
-    },
-  },
   optimizeDeps: {
     exclude: [loader],
     include: [

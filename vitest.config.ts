@@ -1,16 +1,10 @@
 import { defineConfig } from 'vitest/config';
-import viteConfig from './vite.config.ts';
-
-const alias = viteConfig.resolve?.alias;
-
 export default defineConfig({
-  resolve: { alias },
   test: {
     // .ci/run asks for a JSON report to print its own "N passed, N failed" line.
     reporters: process.env.VITEST_JSON ? ['default', ['json', { outputFile: process.env.VITEST_JSON }]] : ['default'],
     projects: [
       {
-        resolve: { alias },
         test: {
           name: 'unit',
           environment: 'node',

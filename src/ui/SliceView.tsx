@@ -18,7 +18,7 @@ export function SliceView() {
   const [k, setK] = useState(0);
   const presets = useMemo(() => {
     if (!volume) return [];
-    const own = volume.windowPresets.map((w) => ({ ...w, label: `${w.label} (series)` }));
+    const own = volume.windowPresets;
     return [defaultWindow(volume), ...own, ...(volume.modality === 'CT' ? CT_WINDOWS : [])].filter(
       (w, i, all) => all.findIndex((x) => x.label === w.label) === i,
     );

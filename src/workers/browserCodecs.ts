@@ -2,6 +2,7 @@ import charlsWasm from '@cornerstonejs/codec-charls/decodewasm?url';
 import openjpegWasm from '@cornerstonejs/codec-openjpeg/decodewasm?url';
 import openjphWasm from '@cornerstonejs/codec-openjph/wasm?url';
 import libjpegTurboWasm from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm?url';
+import dcmjsCodecsWasm from 'dcmjs-codecs/build/dcmjs-native-codecs.wasm?url';
 import { WasmCodecs } from '../core/dicom/codecs/wasmCodecs';
 import type { WasmCodecName } from '../core/dicom/codecs/wasmCodecs';
 
@@ -11,6 +12,7 @@ const urls: Record<WasmCodecName, string> = {
   openjpeg: openjpegWasm,
   openjph: openjphWasm,
   'libjpeg-turbo-8bit': libjpegTurboWasm,
+  'dcmjs-codecs': dcmjsCodecsWasm,
 };
 
 export function browserCodecs(): WasmCodecs {

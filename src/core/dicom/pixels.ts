@@ -1,6 +1,5 @@
 import type { DataSet, Element } from 'dicom-parser';
 import { Decoder as JpegLosslessDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
-import JpegImage from 'voxelprint-jpeg12';
 import { VoxelprintError } from '../errors';
 import type { FrameHeader, InstanceHeader } from './parse';
 import { frameByteLength } from './parse';
@@ -8,6 +7,7 @@ import { EXPLICIT_BE, transferSyntax } from './transferSyntax';
 import type { WasmCodecs } from './codecs/wasmCodecs';
 import { runWasmDecoder } from './codecs/wasmCodecs';
 import { decodeRle } from './codecs/rle';
+import { decodeJpeg12 } from './codecs/jpeg12';
 
 /** Raw stored samples of one frame, one unsigned word per sample, host byte order. */
 export type StoredWords = Uint8Array | Uint16Array | Uint32Array;
@@ -133,13 +133,8 @@ async function decodeCompressed(encoded: Uint8Array, h: InstanceHeader, frame: n
     case 'jpeg-baseline':
     case 'jpeg-extended': {
       const precision = jpegPrecision(encoded);
-      if (precision === 8 && h.samplesPerPixel === 1) words = await viaWasm('libjpeg-turbo-8bit');
-      else {
-        const jpeg = new JpegImage();
-        jpeg.parse(encoded);
-        jpeg.colorTransform = false;
-        words = precision !== undefined && precision > 8 ? jpeg.getData16(h.columns, h.rows) : jpeg.getData(h.columns, h.rows);
-      }
+      if (precision === 8) words = await viaWasm('libjpeg-turbo-8bit');
+      else words = wordsFromBytes(decodeJpeg12(await codecs.jpeg12(), encoded, h), precision ?? h.bitsStored);
       break;
     }
     case 'jpeg-lossless': {

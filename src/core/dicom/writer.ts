@@ -119,7 +119,9 @@ function swapBytes(b: Uint8Array, width: number): Uint8Array {
 function valueBytes(el: WriteElement, le: boolean, explicit: boolean): Uint8Array {
   const v = el.value;
   if (el.vr === 'OB' || el.vr === 'UN' || el.vr === 'OW') {
-    const b = v as Uint8Array;
+    let b = v as Uint8Array;
+    // Values have even length: odd byte strings get one 0x00 pad byte (PS3.5 7.1.1).
+    if (b.length % 2) b = concat(b, new Uint8Array(1));
     // OW is stored as 16-bit words in the transfer syntax's byte order; callers pass little endian bytes.
     return el.vr === 'OW' && !le ? swapBytes(b, 2) : b;
   }

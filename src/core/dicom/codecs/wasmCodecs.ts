@@ -2,15 +2,17 @@ import charlsFactory from '@cornerstonejs/codec-charls/decodewasmjs';
 import openjpegFactory from '@cornerstonejs/codec-openjpeg/decodewasmjs';
 import openjphFactory from '@cornerstonejs/codec-openjph/wasmjs';
 import libjpegTurboFactory from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
+import { loadJpeg12 } from './jpeg12';
 
 /**
  * The WebAssembly decoders we use (built and published by the Cornerstone codecs project):
- * CharLS (JPEG-LS), OpenJPEG (JPEG 2000), OpenJPH (HTJ2K), libjpeg-turbo (8-bit JPEG).
+ * CharLS (JPEG-LS), OpenJPEG (JPEG 2000), OpenJPH (HTJ2K), libjpeg-turbo (8-bit JPEG), and
+ * dcmjs-codecs' IJG build for 12-bit JPEG.
  *
  * The core never fetches or reads files: whoever runs it (Node CLI, a Web Worker, a test)
  * supplies the .wasm bytes through a `WasmBinaryProvider`.
  */
-export type WasmCodecName = 'charls' | 'openjpeg' | 'openjph' | 'libjpeg-turbo-8bit';
+export type WasmCodecName = 'charls' | 'openjpeg' | 'openjph' | 'libjpeg-turbo-8bit' | 'dcmjs-codecs';
 
 /** Package sub-path of each codec's .wasm file, for providers that resolve them. */
 export const WASM_FILES: Record<WasmCodecName, string> = {
@@ -18,6 +20,7 @@ export const WASM_FILES: Record<WasmCodecName, string> = {
   openjpeg: '@cornerstonejs/codec-openjpeg/decodewasm',
   openjph: '@cornerstonejs/codec-openjph/wasm',
   'libjpeg-turbo-8bit': '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
+  'dcmjs-codecs': 'dcmjs-codecs/build/dcmjs-native-codecs.wasm',
 };
 
 export type WasmBinaryProvider = (codec: WasmCodecName) => Promise<ArrayBuffer | Uint8Array>;
@@ -38,7 +41,7 @@ export interface WasmDecoder {
   decode(): void;
 }
 
-const factories: Record<WasmCodecName, { factory: EmscriptenCodecFactory; className: string }> = {
+const factories: Record<Exclude<WasmCodecName, 'dcmjs-codecs'>, { factory: EmscriptenCodecFactory; className: string }> = {
   charls: { factory: charlsFactory, className: 'JpegLSDecoder' },
   openjpeg: { factory: openjpegFactory, className: 'J2KDecoder' },
   openjph: { factory: openjphFactory, className: 'HTJ2KDecoder' },
@@ -50,7 +53,12 @@ export class WasmCodecs {
   private readonly decoders = new Map<WasmCodecName, Promise<WasmDecoder>>();
   constructor(private readonly wasmBinary: WasmBinaryProvider) {}
 
-  decoder(name: WasmCodecName): Promise<WasmDecoder> {
+  /** The IJG 8/12-bit JPEG codec of dcmjs-codecs (for 12-bit DCT JPEG). */
+  jpeg12(): ReturnType<typeof loadJpeg12> {
+    return loadJpeg12(() => this.wasmBinary('dcmjs-codecs'));
+  }
+
+  decoder(name: Exclude<WasmCodecName, 'dcmjs-codecs'>): Promise<WasmDecoder> {
     let d = this.decoders.get(name);
     if (!d) {
       const { factory, className } = factories[name];

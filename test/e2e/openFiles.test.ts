@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { rgbSecondaryCapture, textFile } from '../helpers/badFiles';
+import { makeSeries, smallSpec } from '../helpers/syntheticSeries';
+import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+
+describe('opening files in the built app (workers, series browser, cancel)', () => {
+  let browser: BrowserSession;
+  let dir: string;
+  const paths: string[] = [];
+  beforeAll(async () => {
+    browser = await openBrowser();
+    dir = mkdtempSync(join(tmpdir(), 'voxelprint-e2e-files-'));
+    const a = makeSeries(smallSpec({ seriesDescription: 'Axial <b>bold</b>', seriesNumber: 2, seed: 31, seriesInstanceUid: '1.2.826.0.1.3680043.10.1489.9.31' }));
+    const b = makeSeries(
+      smallSpec({
+        seriesDescription: 'Sagittal recon',
+        seriesNumber: 3,
+        seed: 32,
+        seriesInstanceUid: '1.2.826.0.1.3680043.10.1489.9.32',
+        rowCosine: [0, 1, 0],
+        columnCosine: [0, 0, -1],
+        tiltStepInPlaneMm: [0, 0, 0],
+      }),
+    );
+    const files = [...a.files, ...b.files, { name: 'notes.txt', bytes: textFile().bytes }, { name: 'SC0001', bytes: rgbSecondaryCapture().bytes }];
+    for (const f of files) {
+      const p = join(dir, f.name);
+      writeFileSync(p, f.bytes);
+      paths.push(p);
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists both series, the colour image, the skipped file; loads the preferred stack', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=none`);
+    await page.getByLabel('Open DICOM files').setInputFiles(paths);
+    await page.getByTestId('slice-canvas').waitFor({ timeout: 60_000 });
+    const table = page.getByRole('table', { name: 'Series' });
+    const text = (await table.textContent()) ?? '';
+    expect(text).toContain('Axial <b>bold</b>'); // markup shown as text
+    expect(await table.locator('b').count()).toBe(0);
+    expect(text).toContain('Sagittal recon');
+    expect(text).toContain('Not a volume: colour image (RGB, 3 samples per pixel)');
+    await page.getByText('Skipped files (1)').click();
+    expect(await page.getByRole('list', { name: 'Skipped files' }).textContent()).toContain('notes.txt: not a DICOM file');
+    // Load the other series through its button and see the slice change size.
+    await page.getByRole('row', { name: /Sagittal recon/ }).getByRole('button', { name: 'Load' }).click();
+    await expect.poll(() => page.getByTestId('slice-canvas').evaluate((c: HTMLCanvasElement) => `${c.width}x${c.height}`)).toBe('24x20');
+    await expect.poll(() => page.getByRole('row', { name: /Sagittal recon/ }).getByRole('button').textContent()).toBe('Loaded');
+    await page.screenshot({ path: screenshotPath('open-files-series-browser') });
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('shows progress while loading and can be cancelled', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=none`);
+    await page.getByRole('button', { name: /Open sample: MRI/ }).click();
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await cancel.waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('status').textContent()).toMatch(/(Reading files|Decoding slices) \d+ \/ \d+/);
+    await cancel.click();
+    await expect.poll(() => page.locator('main').getAttribute('data-status')).toMatch(/idle|ready/);
+    expect(await page.getByTestId('slice-canvas').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+});
