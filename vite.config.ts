@@ -27,6 +27,13 @@ export default defineConfig({
       `${loader} > pako`,
       `${loader} > comlink`,
       'dicom-parser',
+      // Our own worker imports these CommonJS/UMD modules directly.
+      '@cornerstonejs/codec-charls/decodewasmjs',
+      '@cornerstonejs/codec-openjpeg/decodewasmjs',
+      '@cornerstonejs/codec-openjph/wasmjs',
+      '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs',
+      '@cornerstonejs/jpeg-lossless-decoder-js',
+      'dcmjs-codecs',
     ],
   },
   build: {

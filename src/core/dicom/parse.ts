@@ -4,7 +4,7 @@ import { inflateSync } from 'fflate';
 import type { ErrorCode } from '../errors';
 import type { Vec3 } from '../geometry/vec3';
 import { decodeDicomText } from './charset';
-import { EXPLICIT_LE, IMPLICIT_LE, describeTransferSyntax, transferSyntax } from './transferSyntax';
+import { DEFLATED_LE, EXPLICIT_LE, IMPLICIT_LE, describeTransferSyntax, transferSyntax } from './transferSyntax';
 
 /**
  * One DICOM file's header, reduced to what grouping, geometry and decoding need. It holds no
@@ -96,6 +96,7 @@ type DicomParserApi = typeof dicomParserModule;
 const dicomParser: DicomParserApi =
   (dicomParserModule as unknown as { default?: DicomParserApi }).default ?? dicomParserModule;
 const parseDicom: DicomParserApi['parseDicom'] = (bytes, options) => dicomParser.parseDicom(bytes, options);
+const readPart10Header = (bytes: Uint8Array): DataSet & { position?: number } => dicomParser.readPart10Header(bytes);
 
 const DICOMDIR_SOP_CLASS = '1.2.840.10008.1.3.10';
 const SOP_CLASS_NAMES: Record<string, string> = {
@@ -146,20 +147,22 @@ function sniff(bytes: Uint8Array): { kind: 'part10' } | { kind: 'meta-without-pr
   return undefined;
 }
 
+/** End of the file meta group from (0002,0000) FileMetaInformationGroupLength, if present. */
+function metaGroupEnd(bytes: Uint8Array): number | undefined {
+  if (bytes.length < 144) return undefined;
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const isGroupLength = dv.getUint16(132, true) === 0x0002 && dv.getUint16(134, true) === 0 && bytes[136] === 0x55 && bytes[137] === 0x4c;
+  if (!isGroupLength) return undefined;
+  const end = 144 + dv.getUint32(140, true);
+  return end <= bytes.length ? end : undefined;
+}
+
 /** True when a Part 10 file ends before its file meta group (0002,0000 gives its length) does. */
 function isInsideMeta(bytes: Uint8Array): boolean {
   if (bytes.length < 144) return true;
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (dv.getUint16(132, true) !== 0x0002 || dv.getUint16(134, true) !== 0x0000) return false;
   return bytes.length < 144 + dv.getUint32(140, true);
-}
-
-function inflater(byteArray: Uint8Array, position: number): Uint8Array {
-  const inflated = inflateSync(byteArray.subarray(position));
-  const out = new Uint8Array(position + inflated.length);
-  out.set(byteArray.subarray(0, position), 0);
-  out.set(inflated, position);
-  return out;
 }
 
 function messageOf(e: unknown): string {
@@ -169,8 +172,22 @@ function messageOf(e: unknown): string {
   return String(e);
 }
 
-/** Parses the data set; the caller keeps `bytes`. Returns the data set or a skip reason. */
-export function parseDataSet(bytes: Uint8Array, fileName: string): { dataSet: DataSet } | { skipped: SkippedFile } {
+/** A parsed data set and the transfer syntax its pixel data is in. */
+export interface ParsedDataSet {
+  readonly dataSet: DataSet;
+  readonly transferSyntaxUid: string;
+  /** MediaStorageSOPClassUID from the file meta information, when there is one. */
+  readonly metaSopClassUid?: string;
+}
+
+/**
+ * Parses the data set; the caller keeps `bytes`. Returns the data set or a skip reason.
+ *
+ * Deflated files are inflated here rather than by dicom-parser: to find the end of the meta
+ * group it parses one element past it, i.e. compressed bytes, which throws for some files (seen
+ * with DCMTK's `dcmconv +td` output), and its inflater hook restarts parsing at byte 0.
+ */
+export function parseDataSet(bytes: Uint8Array, fileName: string): ParsedDataSet | { skipped: SkippedFile } {
   if (bytes.length === 0) return { skipped: { fileName, code: 'empty-file', reason: 'empty file (0 bytes)' } };
   const kind = sniff(bytes);
   if (!kind) {
@@ -179,21 +196,33 @@ export function parseDataSet(bytes: Uint8Array, fileName: string): { dataSet: Da
     };
   }
   let input = bytes;
-  const options: { TransferSyntaxUID?: string; inflater: typeof inflater } = { inflater };
   if (kind.kind === 'meta-without-preamble') {
     input = new Uint8Array(bytes.length + 132);
     input.set([0x44, 0x49, 0x43, 0x4d], 128);
     input.set(bytes, 132);
-  } else if (kind.kind === 'raw') {
-    options.TransferSyntaxUID = kind.transferSyntaxUid;
   }
   try {
-    const dataSet = parseDicom(input, options as Parameters<typeof parseDicom>[1]);
-    return { dataSet };
+    if (kind.kind === 'raw') {
+      const dataSet = parseDicom(input, { TransferSyntaxUID: kind.transferSyntaxUid } as Parameters<typeof parseDicom>[1]);
+      return { dataSet, transferSyntaxUid: kind.transferSyntaxUid };
+    }
+    // Read the meta group on its own bytes: dicom-parser reads one element past the group to
+    // find its end, which for a deflated file means parsing compressed bytes (and can throw).
+    const metaEnd = metaGroupEnd(input);
+    const meta = readPart10Header(metaEnd ? input.subarray(0, metaEnd) : input);
+    const transferSyntaxUid = (meta.string('x00020010') ?? '').trim();
+    const metaSopClassUid = (meta.string('x00020002') ?? '').trim() || undefined;
+    if (!transferSyntaxUid) throw new Error('the file meta information has no TransferSyntaxUID (0002,0010)');
+    if (transferSyntaxUid === DEFLATED_LE) {
+      const inflated = inflateSync(input.subarray(metaEnd ?? meta.position ?? 132));
+      const dataSet = parseDicom(inflated, { TransferSyntaxUID: EXPLICIT_LE } as Parameters<typeof parseDicom>[1]);
+      return { dataSet, transferSyntaxUid, metaSopClassUid };
+    }
+    return { dataSet: parseDicom(input), transferSyntaxUid, metaSopClassUid };
   } catch (e) {
     const msg = messageOf(e);
     const metaCut = kind.kind === 'part10' && isInsideMeta(bytes);
-    const truncated = metaCut || /overr(un|ead)|beyond|exceed|end of (buffer|file)|past|truncat|outside the bounds|out of bounds/i.test(msg);
+    const truncated = metaCut || /overr(un|ead)|beyond|exceed|end of (buffer|file)|unexpected EOF|past|truncat|outside the bounds|out of bounds/i.test(msg);
     return {
       skipped: {
         fileName,
@@ -388,15 +417,16 @@ export function parseDicomFile(bytes: Uint8Array, fileName: string): ParseResult
   const parsed = parseDataSet(bytes, fileName);
   if ('skipped' in parsed) return { ok: false, skipped: parsed.skipped };
   try {
-    return extractHeader(parsed.dataSet, fileName);
+    return extractHeader(parsed, fileName);
   } catch (e) {
     return skip(fileName, 'malformed', `unreadable DICOM header: ${messageOf(e)}`);
   }
 }
 
-function extractHeader(ds: DataSet, fileName: string): ParseResult {
-  const transferSyntaxUid = str(ds, 'x00020010') || IMPLICIT_LE;
-  const sopClassUid = str(ds, 'x00020002') || str(ds, 'x00080016');
+function extractHeader(parsed: ParsedDataSet, fileName: string): ParseResult {
+  const ds = parsed.dataSet;
+  const transferSyntaxUid = parsed.transferSyntaxUid || IMPLICIT_LE;
+  const sopClassUid = parsed.metaSopClassUid || str(ds, 'x00080016');
   if (sopClassUid === DICOMDIR_SOP_CLASS || ds.elements['x00041220']) {
     return skip(fileName, 'dicomdir', 'DICOMDIR (the index of a CD/DVD), not an image: the images are read from the folder itself');
   }

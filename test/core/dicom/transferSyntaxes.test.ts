@@ -73,6 +73,16 @@ describe('transfer syntaxes decode to the same HU as the native series', () => {
     });
   }
 
+  it('deflated by DCMTK, many files: every one parses (regression: dicom-parser inflater hook)', async () => {
+    for (const seed of [500, 501, 506]) {
+      const spec = smallSpec({ seed, seriesDescription: `c${seed}`, bitsStored: 12, pixelRepresentation: 0, rescaleIntercept: -1024 });
+      const { files, truth } = makeSeries(spec);
+      const { scan, volume } = await scanAndLoad(convert(files, 'deflated'));
+      expect(scan.skipped).toEqual([]);
+      expectVolumeMatchesTruth(volume, truth, spec);
+    }
+  });
+
   it.each(['rle', 'jpeg-lossless-sv1', 'jpeg-ls-lossless'] as const)('8-bit MR: %s is exact', async (target) => {
     const spec = bases.mr8;
     const { files, truth } = makeSeries(spec);
