@@ -17,7 +17,7 @@ export interface StudyState {
   readonly volumeId?: string;
   readonly error?: string;
   /** Open a list of files (picker, folder, bundled sample) and load the likeliest volume. */
-  open(label: string, sources: readonly SourceRef[]): Promise<void>;
+  open(label: string, sources: readonly SourceRef[] | (() => Promise<readonly SourceRef[]>)): Promise<void>;
   /** Load another stack of the current scan. */
   loadStack(stackId: string): Promise<void>;
   cancel(): void;
@@ -33,14 +33,16 @@ const describe = (e: unknown): string =>
 export const useStudyStore = create<StudyState>()((set, get) => ({
   status: 'idle',
 
-  async open(label, newSources) {
+  async open(label, listSources) {
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
     releaseVolume(get().volumeId);
-    sources = newSources;
-    set({ status: 'scanning', sourceLabel: label, scan: undefined, stackId: undefined, volumeId: undefined, error: undefined, progress: { phase: 'scan', done: 0, total: newSources.length } });
+    set({ status: 'scanning', sourceLabel: label, scan: undefined, stackId: undefined, volumeId: undefined, error: undefined, progress: undefined });
     try {
+      const newSources = typeof listSources === 'function' ? await listSources() : listSources;
+      sources = newSources;
+      set({ progress: { phase: 'scan', done: 0, total: newSources.length } });
       const scan = await pool.scan(newSources, { signal, onProgress: (progress) => set({ progress }) });
       set({ scan });
       if (scan.preferredStackId) await get().loadStack(scan.preferredStackId);

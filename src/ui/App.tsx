@@ -19,7 +19,7 @@ export function App() {
     autoOpened = true;
     const wanted = new URLSearchParams(location.search).get('sample') ?? SAMPLES[0].id;
     const sample = SAMPLES.find((s) => s.id === wanted);
-    if (sample) void sampleSources(sample).then((src) => open(sample.title, src)).catch(() => undefined);
+    if (sample) void open(sample.title, () => sampleSources(sample));
   }, [open]);
 
   return (

@@ -6,7 +6,7 @@ export function OpenPanel() {
   const busy = useStudyStore((s) => s.status === 'scanning' || s.status === 'loading');
   const openSample = async (id: string): Promise<void> => {
     const sample = SAMPLES.find((s) => s.id === id);
-    if (sample) await open(sample.title, await sampleSources(sample));
+    if (sample) await open(sample.title, () => sampleSources(sample));
   };
   return (
     <section className="open-panel" aria-label="Open a study">
