@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { WASM_FILES, WasmCodecs } from '../core/dicom/codecs/wasmCodecs';
@@ -17,7 +17,7 @@ export function nodeCodecs(): WasmCodecs {
  */
 export async function listInputFiles(root: string): Promise<InputFile[]> {
   const s = await stat(root);
-  if (s.isFile()) return [{ name: root, read: () => readBytes(root) }];
+  if (s.isFile()) return [nodeFile(root, root, s.size)];
   const out: InputFile[] = [];
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
@@ -25,11 +25,26 @@ export async function listInputFiles(root: string): Promise<InputFile[]> {
     for (const e of entries) {
       const p = join(dir, e.name);
       if (e.isDirectory()) await walk(p);
-      else if (e.isFile()) out.push({ name: relative(root, p) || e.name, read: () => readBytes(p) });
+      else if (e.isFile()) out.push(nodeFile(relative(root, p) || e.name, p, (await stat(p)).size));
     }
   };
   await walk(root);
   return out;
+}
+
+function nodeFile(name: string, path: string, size: number): InputFile {
+  return { name, size, read: () => readBytes(path), readPrefix: (n) => readPrefix(path, n) };
+}
+
+async function readPrefix(path: string, n: number): Promise<Uint8Array> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = new Uint8Array(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
 }
 
 async function readBytes(path: string): Promise<Uint8Array> {

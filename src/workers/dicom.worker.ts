@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import { serializeError } from '../core/errors';
 import { decodeFileSlices } from '../core/dicom/load';
-import { parseDicomFile } from '../core/dicom/parse';
+import { HEADER_PREFIX_BYTES, parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
+import type { ParseResult } from '../core/dicom/parse';
 import { browserCodecs } from './browserCodecs';
 import type { SourceRef, WorkerRequest, WorkerResponse } from './dicomProtocol';
 
@@ -18,6 +19,30 @@ async function read(s: SourceRef): Promise<Uint8Array> {
   return new Uint8Array(await r.arrayBuffer());
 }
 
+/**
+ * Reads just the first bytes of a source and its total size, so headers are scanned without
+ * reading pixel data. Undefined when the size is unknown (then the whole file is read).
+ */
+async function readPrefix(s: SourceRef, n: number): Promise<{ bytes: Uint8Array; size: number } | undefined> {
+  if (s.kind === 'file') return { bytes: new Uint8Array(await s.file.slice(0, n).arrayBuffer()), size: s.file.size };
+  if (s.kind === 'bytes') return { bytes: new Uint8Array(s.bytes, 0, Math.min(n, s.bytes.byteLength)), size: s.bytes.byteLength };
+  const r = await fetch(s.url, { headers: { Range: `bytes=0-${n - 1}` } });
+  if (!r.ok) throw new Error(`HTTP ${r.status} for ${s.url}`);
+  const bytes = new Uint8Array(await r.arrayBuffer());
+  const range = r.headers.get('Content-Range')?.match(/\/(\d+)$/);
+  if (r.status === 206 && range) return { bytes, size: Number(range[1]) };
+  return { bytes, size: bytes.length }; // the server sent the whole file
+}
+
+async function readHeader(s: SourceRef): Promise<ParseResult> {
+  const prefix = await readPrefix(s, HEADER_PREFIX_BYTES);
+  if (prefix) {
+    const r = parseDicomHeader(prefix.bytes, s.name, prefix.size);
+    if (r !== 'need-whole-file') return r;
+  }
+  return parseDicomFile(await read(s), s.name);
+}
+
 scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   try {
@@ -26,7 +51,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         const s = msg.sources[index];
         let result;
         try {
-          result = parseDicomFile(await read(s), s.name);
+          result = await readHeader(s);
         } catch (e) {
           result = { ok: false as const, skipped: { fileName: s.name, code: 'io' as const, reason: `could not be read: ${(e as Error).message}` } };
         }

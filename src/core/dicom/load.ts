@@ -3,7 +3,8 @@ import { VolumeAssembler } from '../volume/assemble';
 import type { Volume } from '../volume/volume';
 import type { WasmCodecs } from './codecs/wasmCodecs';
 import type { InstanceHeader, SkippedFile } from './parse';
-import { parseDataSet, parseDicomFile } from './parse';
+import { HEADER_PREFIX_BYTES, parseDataSet, parseDicomFile, parseDicomHeader } from './parse';
+import type { ParseResult } from './parse';
 import { decodeFrameWords, wordsToValues } from './pixels';
 import type { ScanResult, VolumePlan } from './series';
 import { buildSeries, findStack } from './series';
@@ -15,8 +16,11 @@ import { buildSeries, findStack } from './series';
 
 export interface InputFile {
   readonly name: string;
-  /** Reads the whole file. Called once while scanning and once while loading pixels. */
+  /** Reads the whole file (for loading pixels, and for headers the prefix did not hold). */
   readonly read: () => Promise<Uint8Array>;
+  /** File size and a prefix reader: headers are scanned from the first bytes only. */
+  readonly size?: number;
+  readonly readPrefix?: (bytes: number) => Promise<Uint8Array>;
 }
 
 export interface Progress {
@@ -40,15 +44,14 @@ export async function scanFiles(files: readonly InputFile[], opts: RunOptions = 
   const skipped: SkippedFile[] = [];
   for (let i = 0; i < files.length; i++) {
     throwIfCancelled(opts.signal);
-    let bytes: Uint8Array;
+    let r: ParseResult;
     try {
-      bytes = await files[i].read();
+      r = await readHeader(files[i]);
     } catch (e) {
       skipped.push({ fileName: files[i].name, code: 'io', reason: `could not be read: ${e instanceof Error ? e.message : String(e)}` });
       headers.push(undefined);
       continue;
     }
-    const r = parseDicomFile(bytes, files[i].name);
     if (r.ok) headers.push(r.header);
     else {
       headers.push(undefined);
@@ -57,6 +60,15 @@ export async function scanFiles(files: readonly InputFile[], opts: RunOptions = 
     opts.onProgress?.({ phase: 'scan', done: i + 1, total: files.length });
   }
   return buildSeries(headers, skipped);
+}
+
+/** One file's header: from its first bytes when it can say how big it is, else from all of it. */
+export async function readHeader(file: InputFile): Promise<ParseResult> {
+  if (file.readPrefix && file.size !== undefined && file.size > HEADER_PREFIX_BYTES) {
+    const r = parseDicomHeader(await file.readPrefix(HEADER_PREFIX_BYTES), file.name, file.size);
+    if (r !== 'need-whole-file') return r;
+  }
+  return parseDicomFile(await file.read(), file.name);
 }
 
 export interface SliceRequest {

@@ -178,7 +178,19 @@ export interface ParsedDataSet {
   readonly transferSyntaxUid: string;
   /** MediaStorageSOPClassUID from the file meta information, when there is one. */
   readonly metaSopClassUid?: string;
+  /** Offsets in `dataSet.byteArray` minus this are offsets in the file (a preamble we added). */
+  readonly offsetShift: number;
 }
+
+/** Thrown when a header-only read of the first bytes of a file was not enough. */
+export class NeedWholeFile extends Error {
+  constructor() {
+    super('the header is longer than the bytes read');
+  }
+}
+
+/** How much of a file the header scan reads first (headers with private tags fit easily). */
+export const HEADER_PREFIX_BYTES = 64 * 1024;
 
 /**
  * Parses the data set; the caller keeps `bytes`. Returns the data set or a skip reason.
@@ -187,7 +199,12 @@ export interface ParsedDataSet {
  * group it parses one element past it, i.e. compressed bytes, which throws for some files (seen
  * with DCMTK's `dcmconv +td` output), and its inflater hook restarts parsing at byte 0.
  */
-export function parseDataSet(bytes: Uint8Array, fileName: string): ParsedDataSet | { skipped: SkippedFile } {
+export function parseDataSet(
+  bytes: Uint8Array,
+  fileName: string,
+  opts: { untilPixelData?: boolean } = {},
+): ParsedDataSet | { skipped: SkippedFile } {
+  const until = opts.untilPixelData ? { untilTag: 'x7fe00010' } : {};
   if (bytes.length === 0) return { skipped: { fileName, code: 'empty-file', reason: 'empty file (0 bytes)' } };
   const kind = sniff(bytes);
   if (!kind) {
@@ -203,8 +220,8 @@ export function parseDataSet(bytes: Uint8Array, fileName: string): ParsedDataSet
   }
   try {
     if (kind.kind === 'raw') {
-      const dataSet = parseDicom(input, { TransferSyntaxUID: kind.transferSyntaxUid } as Parameters<typeof parseDicom>[1]);
-      return { dataSet, transferSyntaxUid: kind.transferSyntaxUid };
+      const dataSet = parseDicom(input, { TransferSyntaxUID: kind.transferSyntaxUid, ...until } as Parameters<typeof parseDicom>[1]);
+      return { dataSet, transferSyntaxUid: kind.transferSyntaxUid, offsetShift: 0 };
     }
     // Read the meta group on its own bytes: dicom-parser reads one element past the group to
     // find its end, which for a deflated file means parsing compressed bytes (and can throw).
@@ -214,12 +231,15 @@ export function parseDataSet(bytes: Uint8Array, fileName: string): ParsedDataSet
     const metaSopClassUid = (meta.string('x00020002') ?? '').trim() || undefined;
     if (!transferSyntaxUid) throw new Error('the file meta information has no TransferSyntaxUID (0002,0010)');
     if (transferSyntaxUid === DEFLATED_LE) {
+      if (opts.untilPixelData) throw new NeedWholeFile();
       const inflated = inflateSync(input.subarray(metaEnd ?? meta.position ?? 132));
       const dataSet = parseDicom(inflated, { TransferSyntaxUID: EXPLICIT_LE } as Parameters<typeof parseDicom>[1]);
-      return { dataSet, transferSyntaxUid, metaSopClassUid };
+      return { dataSet, transferSyntaxUid, metaSopClassUid, offsetShift: 0 };
     }
-    return { dataSet: parseDicom(input), transferSyntaxUid, metaSopClassUid };
+    const dataSet = parseDicom(input, until as Parameters<typeof parseDicom>[1]);
+    return { dataSet, transferSyntaxUid, metaSopClassUid, offsetShift: input === bytes ? 0 : 132 };
   } catch (e) {
+    if (e instanceof NeedWholeFile) throw e;
     const msg = messageOf(e);
     const metaCut = kind.kind === 'part10' && isInsideMeta(bytes);
     const truncated = metaCut || /overr(un|ead)|beyond|exceed|end of (buffer|file)|unexpected EOF|past|truncat|outside the bounds|out of bounds/i.test(msg);
@@ -414,16 +434,39 @@ export function frameByteLength(h: Pick<InstanceHeader, 'rows' | 'columns' | 'sa
  * skipped file with a reason a user can act on.
  */
 export function parseDicomFile(bytes: Uint8Array, fileName: string): ParseResult {
-  const parsed = parseDataSet(bytes, fileName);
-  if ('skipped' in parsed) return { ok: false, skipped: parsed.skipped };
+  return parseDicomHeader(bytes, fileName, bytes.length) as ParseResult;
+}
+
+/**
+ * Parses a header from the first bytes of a file of `fileSize` bytes (the whole file when
+ * `bytes.length === fileSize`). Reading stops at the pixel data element, whose declared size
+ * is checked against the file size. Returns 'need-whole-file' when the prefix was too short
+ * (a long header, a deflated file): the caller then passes the whole file.
+ */
+export function parseDicomHeader(bytes: Uint8Array, fileName: string, fileSize: number): ParseResult | 'need-whole-file' {
+  const prefix = bytes.length < fileSize;
+  if (prefix && bytes.length < 1024) return 'need-whole-file';
+  let parsed: ParsedDataSet | { skipped: SkippedFile };
   try {
-    return extractHeader(parsed, fileName);
+    parsed = parseDataSet(bytes, fileName, { untilPixelData: prefix });
+  } catch (e) {
+    if (e instanceof NeedWholeFile) return 'need-whole-file';
+    throw e;
+  }
+  if ('skipped' in parsed) {
+    if (prefix && parsed.skipped.code !== 'not-dicom' && parsed.skipped.code !== 'empty-file') return 'need-whole-file';
+    return { ok: false, skipped: parsed.skipped };
+  }
+  if (prefix && !parsed.dataSet.elements['x7fe00010']) return 'need-whole-file';
+  try {
+    const fileEnd = prefix ? fileSize + parsed.offsetShift : parsed.dataSet.byteArray.length;
+    return extractHeader(parsed, fileName, fileEnd, prefix);
   } catch (e) {
     return skip(fileName, 'malformed', `unreadable DICOM header: ${messageOf(e)}`);
   }
 }
 
-function extractHeader(parsed: ParsedDataSet, fileName: string): ParseResult {
+function extractHeader(parsed: ParsedDataSet, fileName: string, fileEnd: number, prefix: boolean): ParseResult {
   const ds = parsed.dataSet;
   const transferSyntaxUid = parsed.transferSyntaxUid || IMPLICIT_LE;
   const sopClassUid = parsed.metaSopClassUid || str(ds, 'x00080016');
@@ -472,20 +515,24 @@ function extractHeader(parsed: ParsedDataSet, fileName: string): ParseResult {
     );
   }
 
-  const encapsulated = Boolean(pixelEl.encapsulatedPixelData) || ts.encoding !== 'native';
+  const encapsulated = Boolean(pixelEl.encapsulatedPixelData || pixelEl.hadUndefinedLength) || ts.encoding !== 'native';
   let pixelDataBytes: number;
   if (encapsulated) {
     const fragments = pixelEl.fragments ?? [];
-    if (!pixelEl.encapsulatedPixelData) {
+    if (!pixelEl.encapsulatedPixelData && !pixelEl.hadUndefinedLength) {
       return skip(fileName, 'malformed', `transfer syntax ${ts.name} requires encapsulated pixel data, but the pixel data is not encapsulated`);
     }
-    pixelDataBytes = fragments.reduce((s, f) => s + f.length, 0);
-    if (fragments.length === 0 || pixelDataBytes === 0) return skip(fileName, 'pixel-data-size-mismatch', 'encapsulated pixel data holds no fragments');
+    // Fragments are only known when the whole file was parsed; otherwise they are checked
+    // when the frames are decoded.
+    pixelDataBytes = prefix ? fileEnd - pixelEl.dataOffset : fragments.reduce((s, f) => s + f.length, 0);
+    if (!prefix && (fragments.length === 0 || pixelDataBytes === 0)) {
+      return skip(fileName, 'pixel-data-size-mismatch', 'encapsulated pixel data holds no fragments');
+    }
     const last = fragments[fragments.length - 1];
-    if (last.position + last.length > ds.byteArray.length) {
+    if (last && last.position + last.length > ds.byteArray.length) {
       return skip(fileName, 'truncated', 'truncated file: the last pixel data fragment ends beyond the end of the file');
     }
-    if (fragments.length < numberOfFrames && !(pixelEl.basicOffsetTable && pixelEl.basicOffsetTable.length === numberOfFrames)) {
+    if (!prefix && fragments.length < numberOfFrames && !(pixelEl.basicOffsetTable && pixelEl.basicOffsetTable.length === numberOfFrames)) {
       return skip(
         fileName,
         'pixel-data-size-mismatch',
@@ -494,10 +541,10 @@ function extractHeader(parsed: ParsedDataSet, fileName: string): ParseResult {
     }
   } else {
     const expected = frameByteLength({ rows, columns, samplesPerPixel, bitsAllocated }) * numberOfFrames;
-    const available = Math.min(pixelEl.length, ds.byteArray.length - pixelEl.dataOffset);
+    const available = Math.min(pixelEl.length, fileEnd - pixelEl.dataOffset);
     pixelDataBytes = available;
     if (available < expected) {
-      const truncated = pixelEl.dataOffset + pixelEl.length > ds.byteArray.length;
+      const truncated = pixelEl.dataOffset + pixelEl.length > fileEnd;
       return skip(
         fileName,
         truncated ? 'truncated' : 'pixel-data-size-mismatch',
