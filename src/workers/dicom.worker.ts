@@ -4,7 +4,7 @@ import { decodeFileSlices } from '../core/dicom/load';
 import { HEADER_PREFIX_BYTES, parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
 import type { ParseResult } from '../core/dicom/parse';
 import { browserCodecs } from './browserCodecs';
-import type { SourceRef, WorkerRequest, WorkerResponse } from './dicomProtocol';
+import type { SourceRef, WireSlice, WorkerRequest, WorkerResponse } from './dicomProtocol';
 
 /** Thin worker over the core's DICOM functions: reads bytes, parses headers, decodes slices. */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -59,8 +59,22 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       }
       post({ type: 'done', id: msg.id });
     } else {
-      const slices = await decodeFileSlices(await read(msg.source), msg.header, msg.requests, msg.preferInt16, codecs);
-      post({ type: 'decoded', id: msg.id, slices }, slices.map((s) => s.values.buffer as ArrayBuffer));
+      const decoded = await decodeFileSlices(await read(msg.source), msg.header, msg.requests, msg.preferInt16, codecs);
+      const slices: WireSlice[] = [];
+      const transfer: ArrayBuffer[] = [];
+      for (const d of decoded) {
+        const t = msg.target;
+        const fits = t && (t.type === 'int16' ? d.values instanceof Int16Array : d.values instanceof Float32Array);
+        if (t && fits) {
+          const view = t.type === 'int16' ? new Int16Array(t.buffer) : new Float32Array(t.buffer);
+          view.set(d.values, d.source * t.sliceSize);
+          slices.push({ source: d.source, paddedVoxels: d.paddedVoxels });
+        } else {
+          slices.push(d);
+          transfer.push(d.values.buffer as ArrayBuffer);
+        }
+      }
+      post({ type: 'decoded', id: msg.id, slices }, transfer);
     }
   } catch (e) {
     post({ type: 'error', id: msg.id, error: serializeError(e) });

@@ -125,17 +125,20 @@ export class DicomWorkerPool {
   /** Decodes one stack in the workers, assembling the volume as slices arrive. */
   async load(scan: ScanResult, stackId: string | undefined, sources: readonly SourceRef[], opts: PoolRunOptions = {}): Promise<Volume> {
     const plan = planOf(scan, stackId);
-    const assembler = new VolumeAssembler(plan);
+    const assembler = new VolumeAssembler(plan, { shared: globalThis.crossOriginIsolated === true });
     const total = plan.sources.length;
     const tasks: Task[] = [...requestsByFile(plan)].map(([fileIndex, requests]: [number, SliceRequest[]]) => ({
       request: (id) => {
         const header = scan.headers[fileIndex];
         if (!header) throw new VoxelprintError('malformed', 'header missing', sources[fileIndex].name);
-        return { type: 'decode', id, source: sources[fileIndex], header, requests, preferInt16: plan.preferInt16 };
+        return { type: 'decode', id, source: sources[fileIndex], header, requests, preferInt16: plan.preferInt16, target: assembler.sharedTarget };
       },
       onMessage: (m) => {
         if (m.type !== 'decoded') return false;
-        for (const s of m.slices) assembler.put(s.source, s.values, s.paddedVoxels);
+        for (const s of m.slices) {
+          if (s.values) assembler.put(s.source, s.values, s.paddedVoxels);
+          else assembler.markWritten(s.source, s.paddedVoxels);
+        }
         opts.onProgress?.({ phase: 'decode', done: assembler.sourcesReceived, total });
         return true;
       },

@@ -1,5 +1,5 @@
 import type { SerializedError } from '../core/errors';
-import type { DecodedSlice, SliceRequest } from '../core/dicom/load';
+import type { SliceRequest } from '../core/dicom/load';
 import type { ParseResult, InstanceHeader } from '../core/dicom/parse';
 
 /**
@@ -20,10 +20,19 @@ export type WorkerRequest =
       readonly header: InstanceHeader;
       readonly requests: readonly SliceRequest[];
       readonly preferInt16: boolean;
+      /** Shared volume buffer to write slices into (cross-origin isolated pages). */
+      readonly target?: { readonly buffer: SharedArrayBuffer; readonly type: 'int16' | 'float32'; readonly sliceSize: number };
     };
+
+/** A decoded slice: its values (transferred), or none when it was written into the target. */
+export interface WireSlice {
+  readonly source: number;
+  readonly paddedVoxels: number;
+  readonly values?: Int16Array | Float32Array;
+}
 
 export type WorkerResponse =
   | { readonly type: 'scanned'; readonly id: number; readonly index: number; readonly result: ParseResult }
-  | { readonly type: 'decoded'; readonly id: number; readonly slices: readonly DecodedSlice[] }
+  | { readonly type: 'decoded'; readonly id: number; readonly slices: readonly WireSlice[] }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -20,11 +20,22 @@ export class VolumeAssembler {
   private paddedVoxels = 0;
   private promoted = false;
   private readonly fill: number;
+  /** The shared buffer workers write into directly (cross-origin isolated pages only). */
+  private readonly shared?: Int16Array | Float32Array;
 
-  constructor(readonly plan: VolumePlan) {
+  constructor(
+    readonly plan: VolumePlan,
+    opts: { shared?: boolean } = {},
+  ) {
     const [nx, ny, nz] = plan.geometry.dimensions;
     this.sliceSize = nx * ny;
-    this.voxels = plan.preferInt16 ? new Int16Array(nx * ny * nz) : new Float32Array(nx * ny * nz);
+    const n = nx * ny * nz;
+    const bytesPerVoxel = plan.preferInt16 ? 2 : 4;
+    // Direct writes need a 1:1 slice mapping (no resampling) and SharedArrayBuffer.
+    const useShared = Boolean(opts.shared) && !plan.outputs && typeof SharedArrayBuffer !== 'undefined';
+    const buffer = useShared ? new SharedArrayBuffer(n * bytesPerVoxel) : new ArrayBuffer(n * bytesPerVoxel);
+    this.voxels = plan.preferInt16 ? new Int16Array(buffer) : new Float32Array(buffer);
+    if (useShared) this.shared = this.voxels;
     this.fill = plan.modality === 'CT' ? -1024 : 0;
     this.refs = plan.sources.map(() => 0);
     this.done = new Array<boolean>(nz).fill(false);
@@ -36,6 +47,28 @@ export class VolumeAssembler {
 
   get sourcesReceived(): number {
     return this.received;
+  }
+
+  /**
+   * Where a worker may write source slice k directly: values of `type` at element offset
+   * `k * sliceSize` of `buffer`. Undefined unless the page can share memory and no resampling
+   * is needed.
+   */
+  get sharedTarget(): { buffer: SharedArrayBuffer; type: 'int16' | 'float32'; sliceSize: number } | undefined {
+    if (!this.shared) return undefined;
+    return { buffer: this.shared.buffer as SharedArrayBuffer, type: this.shared instanceof Int16Array ? 'int16' : 'float32', sliceSize: this.sliceSize };
+  }
+
+  /** Source slice `index` was written straight into `sharedTarget` by a worker. */
+  markWritten(index: number, paddedVoxels = 0): void {
+    if (!this.shared) throw new VoxelprintError('decode-failed', 'no shared volume buffer to write into');
+    this.received++;
+    this.paddedVoxels += paddedVoxels;
+    // After a promotion to Float32 the volume lives elsewhere: copy the slice over.
+    if (this.voxels !== this.shared) {
+      const from = index * this.sliceSize;
+      this.voxels.set(this.shared.subarray(from, from + this.sliceSize), from);
+    }
   }
 
   /** Accepts the modality values of source slice `index` (an index into plan.sources). */

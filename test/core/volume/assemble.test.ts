@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { decodeFileSlices, memoryFiles, planOf, requestsByFile, scanFiles } from '../../../src/core/dicom/load';
+import { VolumeAssembler } from '../../../src/core/volume/assemble';
+import { makeSeries, shuffle, smallSpec } from '../../helpers/syntheticSeries';
+import { codecs, expectVolumeMatchesTruth } from '../dicom/loadHelpers';
+
+/** Decodes every slice of a series as the workers do, in a shuffled order. */
+async function decodedSlices(files: { name: string; bytes: Uint8Array }[]) {
+  const inputs = memoryFiles(files);
+  const scan = await scanFiles(inputs);
+  const plan = planOf(scan, undefined);
+  const out = [];
+  for (const [fileIndex, requests] of requestsByFile(plan)) {
+    const header = scan.headers[fileIndex];
+    if (!header) throw new Error('no header');
+    out.push(...(await decodeFileSlices(files[fileIndex].bytes, header, requests, plan.preferInt16, codecs)));
+  }
+  return { plan, slices: shuffle(out, 4) };
+}
+
+describe('VolumeAssembler with a shared buffer (workers write slices in place)', () => {
+  it('slices written directly into the SharedArrayBuffer give the same volume', async () => {
+    const spec = smallSpec();
+    const { files, truth } = makeSeries(spec);
+    const { plan, slices } = await decodedSlices(files);
+    const asm = new VolumeAssembler(plan, { shared: true });
+    const target = asm.sharedTarget;
+    expect(target?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    for (const s of slices) {
+      new Int16Array(target!.buffer).set(s.values, s.source * target!.sliceSize); // what a worker does
+      asm.markWritten(s.source, s.paddedVoxels);
+    }
+    const volume = asm.finish();
+    expect(volume.voxels.buffer).toBe(target!.buffer);
+    expectVolumeMatchesTruth(volume, truth, spec);
+  });
+
+  it('a Float32 slice mid-way promotes the volume; later direct writes are copied over', async () => {
+    const spec = smallSpec({ modality: 'MR', pixelRepresentation: 0, hu: (p) => (p[2] > 5 ? 40000 : 1000 + Math.round(10 * p[0])) });
+    const { files, truth } = makeSeries(spec);
+    const { plan, slices } = await decodedSlices(files);
+    expect(plan.preferInt16).toBe(true);
+    const asm = new VolumeAssembler(plan, { shared: true });
+    const target = asm.sharedTarget!;
+    let promotedAt = -1;
+    slices.forEach((s, i) => {
+      if (s.values instanceof Int16Array) {
+        new Int16Array(target.buffer).set(s.values, s.source * target.sliceSize);
+        asm.markWritten(s.source, 0);
+      } else {
+        if (promotedAt < 0) promotedAt = i;
+        asm.put(s.source, s.values, 0);
+      }
+    });
+    expect(promotedAt).toBeGreaterThan(0);
+    expect(promotedAt).toBeLessThan(slices.length - 1);
+    const volume = asm.finish();
+    expect(volume.voxels).toBeInstanceOf(Float32Array);
+    expect(volume.warnings.map((w) => w.code)).toContain('promoted-to-float');
+    expectVolumeMatchesTruth(volume, truth, spec);
+  });
+
+  it('missing slices are an error, not a silently incomplete volume', async () => {
+    const { files } = makeSeries(smallSpec());
+    const { plan, slices } = await decodedSlices(files);
+    const asm = new VolumeAssembler(plan);
+    for (const s of slices.slice(1)) asm.put(s.source, s.values);
+    expect(() => asm.finish()).toThrow('only 11 of 12 slices were decoded');
+  });
+});
