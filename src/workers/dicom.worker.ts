@@ -59,18 +59,15 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
       }
       post({ type: 'done', id: msg.id });
     } else {
-      const decoded = await decodeFileSlices(await read(msg.source), msg.header, msg.requests, msg.preferInt16, codecs);
+      const t = msg.target;
+      const volume = t && { voxels: t.type === 'int16' ? new Int16Array(t.buffer) : new Float32Array(t.buffer), sliceSize: t.sliceSize };
+      const decoded = await decodeFileSlices(await read(msg.source), msg.header, msg.requests, msg.preferInt16, codecs, volume);
       const slices: WireSlice[] = [];
       const transfer: ArrayBuffer[] = [];
       for (const d of decoded) {
-        const t = msg.target;
-        const fits = t && (t.type === 'int16' ? d.values instanceof Int16Array : d.values instanceof Float32Array);
-        if (t && fits) {
-          const view = t.type === 'int16' ? new Int16Array(t.buffer) : new Float32Array(t.buffer);
-          view.set(d.values, d.source * t.sliceSize);
-          slices.push({ source: d.source, paddedVoxels: d.paddedVoxels });
-        } else {
-          slices.push(d);
+        if (d.inPlace) slices.push({ source: d.source, paddedVoxels: d.paddedVoxels });
+        else {
+          slices.push({ source: d.source, paddedVoxels: d.paddedVoxels, values: d.values });
           transfer.push(d.values.buffer as ArrayBuffer);
         }
       }

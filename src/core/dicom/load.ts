@@ -83,15 +83,22 @@ export interface DecodedSlice {
   readonly source: number;
   readonly values: Int16Array | Float32Array;
   readonly paddedVoxels: number;
+  /** True when `values` is a view of the caller's volume (written in place). */
+  readonly inPlace: boolean;
 }
 
-/** Decodes the requested frames of one file to modality values (HU for CT). */
+/**
+ * Decodes the requested frames of one file to modality values (HU for CT). With `volume`
+ * (the whole voxel array, `sliceSize` values per source slice) the values are written straight
+ * into it when they fit its type.
+ */
 export async function decodeFileSlices(
   bytes: Uint8Array,
   header: InstanceHeader,
   requests: readonly SliceRequest[],
   preferInt16: boolean,
   codecs: WasmCodecs,
+  volume?: { readonly voxels: Int16Array | Float32Array; readonly sliceSize: number },
 ): Promise<DecodedSlice[]> {
   const parsed = parseDataSet(bytes, header.fileName);
   if ('skipped' in parsed) throw new VoxelprintError(parsed.skipped.code, parsed.skipped.reason, header.fileName);
@@ -99,8 +106,9 @@ export async function decodeFileSlices(
   for (const req of requests) {
     const words = await decodeFrameWords(parsed.dataSet, header, req.frame, codecs);
     const frame = { ...header.frames[req.frame], rescaleSlope: req.rescaleSlope, rescaleIntercept: req.rescaleIntercept };
-    const { values, paddedVoxels } = wordsToValues(words, header, frame, preferInt16);
-    out.push({ source: req.source, values, paddedVoxels });
+    const into = volume?.voxels.subarray(req.source * volume.sliceSize, (req.source + 1) * volume.sliceSize);
+    const { values, paddedVoxels } = wordsToValues(words, header, frame, preferInt16, into);
+    out.push({ source: req.source, values, paddedVoxels, inPlace: values === into });
   }
   return out;
 }

@@ -195,8 +195,17 @@ export const paddingFill = (modality: string): number => (modality === 'CT' ? -1
  * Masks to BitsStored (honouring HighBit), sign-extends two's complement data, replaces pixel
  * padding and applies the frame's RescaleSlope/Intercept. Writes Int16 when `preferInt16` and
  * every result fits; otherwise Float32.
+ *
+ * `into` (a slice-sized view of the volume, e.g. of a SharedArrayBuffer) is written in place
+ * when the values fit its type; the returned `values` is then `into` itself.
  */
-export function wordsToValues(words: StoredWords, h: InstanceHeader, frame: FrameHeader, preferInt16: boolean): SliceValues {
+export function wordsToValues(
+  words: StoredWords,
+  h: InstanceHeader,
+  frame: FrameHeader,
+  preferInt16: boolean,
+  into?: Int16Array | Float32Array,
+): SliceValues {
   const n = h.rows * h.columns;
   const bitsStored = h.bitsStored;
   const shift = h.highBit + 1 - bitsStored;
@@ -222,8 +231,9 @@ export function wordsToValues(words: StoredWords, h: InstanceHeader, frame: Fram
     return v;
   };
 
-  if (preferInt16 && integral) {
-    const out = new Int16Array(n);
+  if (into && into.length !== n) throw new VoxelprintError('decode-failed', `target slice holds ${into.length} values, expected ${n}`, h.fileName);
+  if (preferInt16 && integral && !(into instanceof Float32Array)) {
+    const out = into ?? new Int16Array(n);
     let fits = true;
     if (!pad && shift === 0 && bitsStored === 16 && words instanceof Uint16Array && signed && slope === 1) {
       // The common CT case: 16-bit signed HU (or stored) values, integer intercept.
@@ -254,7 +264,7 @@ export function wordsToValues(words: StoredWords, h: InstanceHeader, frame: Fram
     if (fits) return { values: out, paddedVoxels };
     paddedVoxels = 0;
   }
-  const out = new Float32Array(n);
+  const out = into instanceof Float32Array ? into : new Float32Array(n);
   for (let i = 0; i < n; i++) {
     const s = stored(words[i]);
     if (s >= padLo && s <= padHi) {

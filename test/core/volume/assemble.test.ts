@@ -35,6 +35,25 @@ describe('VolumeAssembler with a shared buffer (workers write slices in place)',
     expectVolumeMatchesTruth(volume, truth, spec);
   });
 
+  it('decodeFileSlices writes in place into the shared volume, as the workers call it', async () => {
+    const spec = smallSpec();
+    const { files, truth } = makeSeries(spec);
+    const inputs = memoryFiles(files);
+    const scan = await scanFiles(inputs);
+    const plan = planOf(scan, undefined);
+    const asm = new VolumeAssembler(plan, { shared: true });
+    const t = asm.sharedTarget!;
+    for (const [fileIndex, requests] of requestsByFile(plan)) {
+      const volume = { voxels: new Int16Array(t.buffer), sliceSize: t.sliceSize };
+      for (const d of await decodeFileSlices(files[fileIndex].bytes, scan.headers[fileIndex]!, requests, true, codecs, volume)) {
+        expect(d.inPlace).toBe(true);
+        expect(d.values.buffer).toBe(t.buffer);
+        asm.markWritten(d.source, d.paddedVoxels);
+      }
+    }
+    expectVolumeMatchesTruth(asm.finish(), truth, spec);
+  });
+
   it('a Float32 slice mid-way promotes the volume; later direct writes are copied over', async () => {
     const spec = smallSpec({ modality: 'MR', pixelRepresentation: 0, hu: (p) => (p[2] > 5 ? 40000 : 1000 + Math.round(10 * p[0])) });
     const { files, truth } = makeSeries(spec);
