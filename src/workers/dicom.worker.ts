@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { serializeError } from '../core/errors';
 import { decodeFileSlices } from '../core/dicom/load';
-import { HEADER_PREFIX_BYTES, parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
+import { HEADER_PREFIX_STEPS, parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
 import type { ParseResult } from '../core/dicom/parse';
 import { browserCodecs } from './browserCodecs';
 import type { SourceRef, WireSlice, WorkerRequest, WorkerResponse } from './dicomProtocol';
@@ -35,8 +35,13 @@ async function readPrefix(s: SourceRef, n: number): Promise<{ bytes: Uint8Array;
 }
 
 async function readHeader(s: SourceRef): Promise<ParseResult> {
-  const prefix = await readPrefix(s, HEADER_PREFIX_BYTES);
-  if (prefix) {
+  for (const n of HEADER_PREFIX_STEPS) {
+    const prefix = await readPrefix(s, n);
+    if (!prefix || prefix.bytes.length >= prefix.size) {
+      // The whole file came back (small file, or a server without range support).
+      if (prefix) return parseDicomFile(prefix.bytes, s.name);
+      break;
+    }
     const r = parseDicomHeader(prefix.bytes, s.name, prefix.size);
     if (r !== 'need-whole-file') return r;
   }

@@ -18,7 +18,7 @@ type Task = {
   readonly onMessage: (m: WorkerResponse) => boolean; // true when the task is finished
 };
 
-const SCAN_CHUNK = 8;
+const SCAN_CHUNK = 32;
 
 /**
  * A pool of DICOM workers. Headers are parsed and slices decoded off the main thread; the

@@ -3,7 +3,7 @@ import { VolumeAssembler } from '../volume/assemble';
 import type { Volume } from '../volume/volume';
 import type { WasmCodecs } from './codecs/wasmCodecs';
 import type { InstanceHeader, SkippedFile } from './parse';
-import { HEADER_PREFIX_BYTES, parseDataSet, parseDicomFile, parseDicomHeader } from './parse';
+import { HEADER_PREFIX_STEPS, parseDataSet, parseDicomFile, parseDicomHeader } from './parse';
 import type { ParseResult } from './parse';
 import { decodeFrameWords, wordsToValues } from './pixels';
 import type { ScanResult, VolumePlan } from './series';
@@ -64,8 +64,9 @@ export async function scanFiles(files: readonly InputFile[], opts: RunOptions = 
 
 /** One file's header: from its first bytes when it can say how big it is, else from all of it. */
 export async function readHeader(file: InputFile): Promise<ParseResult> {
-  if (file.readPrefix && file.size !== undefined && file.size > HEADER_PREFIX_BYTES) {
-    const r = parseDicomHeader(await file.readPrefix(HEADER_PREFIX_BYTES), file.name, file.size);
+  for (const n of HEADER_PREFIX_STEPS) {
+    if (!file.readPrefix || file.size === undefined || file.size <= n) break;
+    const r = parseDicomHeader(await file.readPrefix(n), file.name, file.size);
     if (r !== 'need-whole-file') return r;
   }
   return parseDicomFile(await file.read(), file.name);

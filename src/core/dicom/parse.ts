@@ -189,8 +189,11 @@ export class NeedWholeFile extends Error {
   }
 }
 
-/** How much of a file the header scan reads first (headers with private tags fit easily). */
-export const HEADER_PREFIX_BYTES = 64 * 1024;
+/**
+ * How much of a file the header scan reads: first 16 KiB (most headers), then 256 KiB (long
+ * private headers), then the whole file (Enhanced multi-frame, deflated).
+ */
+export const HEADER_PREFIX_STEPS = [16 * 1024, 256 * 1024] as const;
 
 /**
  * Parses the data set; the caller keeps `bytes`. Returns the data set or a skip reason.

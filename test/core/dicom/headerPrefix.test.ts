@@ -65,3 +65,48 @@ describe('header scan from a prefix of the file', () => {
     });
   });
 });
+
+describe('readHeader: 16 KiB, then 256 KiB, then the whole file', () => {
+  const tracked = (name: string, bytes: Uint8Array) => {
+    const calls: string[] = [];
+    return {
+      calls,
+      file: {
+        name,
+        size: bytes.length,
+        read: async () => {
+          calls.push('whole');
+          return bytes;
+        },
+        readPrefix: async (n: number) => {
+          calls.push(String(n));
+          return bytes.subarray(0, n);
+        },
+      },
+    };
+  };
+
+  it('a 40 KB private header: two prefix reads, pixel data never read', async () => {
+    const { readHeader } = await import('../../../src/core/dicom/load');
+    const spec = smallSpec({
+      slices: 1,
+      rows: 400,
+      columns: 420,
+      extraElements: () => [{ tag: 0x00291010, vr: 'OB', value: new Uint8Array(40_000).fill(0x41) }],
+    });
+    const f = makeSeries(spec).files[0];
+    const { calls, file } = tracked(f.name, f.bytes);
+    const r = await readHeader(file);
+    expect(r.ok).toBe(true);
+    expect(calls).toEqual(['16384', '262144']);
+    expect(r).toEqual(parseDicomFile(f.bytes, f.name));
+  });
+
+  it('an ordinary slice: one 16 KiB read', async () => {
+    const { readHeader } = await import('../../../src/core/dicom/load');
+    const f = makeSeries(smallSpec({ slices: 1, rows: 200, columns: 240 })).files[0];
+    const { calls, file } = tracked(f.name, f.bytes);
+    expect((await readHeader(file)).ok).toBe(true);
+    expect(calls).toEqual(['16384']);
+  });
+});
