@@ -51,7 +51,6 @@ export default defineConfig({
   server: { headers: isolation, port: 5183, strictPort: false },
   preview: { headers: isolation, port: 4183, strictPort: false },
   worker: { format: 'es' },
-  resolve: { alias: rootConfig.resolve?.alias },
   optimizeDeps: rootConfig.optimizeDeps,
   logLevel: 'warn',
   build: {

@@ -2,7 +2,8 @@
  * Browser load benchmark page. Fetches the benchmark series (bench/data/ct512, served under
  * /data/) into File objects BEFORE any timing, then runs, alternating and repeated:
  *
- *  a) ours: new DicomWorkerPool() → pool.scan(sources) → pool.load(scan) → complete Volume;
+ *  a) ours: DicomWorkerPool (one per page, like Cornerstone's workers; ?freshPool=1 makes a new
+ *     one inside every timed run) → pool.scan(sources) → pool.load(scan) → complete Volume;
  *  b) Cornerstone3D's local-file path: fileManager.add(file) → imageId; file.arrayBuffer() +
  *     utilities.addDicomPart10Instance(imageId, buffer) (metadata); sort by
  *     ImagePositionPatient along the normal; volumeLoader.createAndCacheVolume(id, {imageIds})
@@ -11,7 +12,7 @@
  * After each round both volumes are compared voxel by voxel (sampled through patient
  * coordinates, and in full when the grids coincide). Results go to window.__benchResult.
  *
- * Query: ?rounds=3&series=ct512&csWorkers=<n> (Cornerstone decode workers; default
+ * Query: ?rounds=3&series=ct512&source=fetch|disk&csWorkers=<n>&freshPool=1 (Cornerstone decode workers; default
  * navigator.hardwareConcurrency, the same number of workers our pool uses).
  */
 import {
@@ -36,6 +37,9 @@ const params = new URLSearchParams(location.search);
 const ROUNDS = Number(params.get('rounds') ?? 3);
 const SERIES = params.get('series') ?? 'ct512';
 const CS_WORKERS = Number(params.get('csWorkers') ?? navigator.hardwareConcurrency ?? 2);
+const SOURCE = params.get('source') ?? 'fetch';
+/** 1: a new DicomWorkerPool (new workers) inside every timed run; default: one pool for the page, like Cornerstone's workers. */
+const FRESH_POOL = params.get('freshPool') === '1';
 const SAMPLES = 2000;
 
 const logEl = document.getElementById('log') as HTMLPreElement;
@@ -65,6 +69,14 @@ interface Manifest {
 
 async function fetchSeries(): Promise<{ manifest: Manifest; files: File[] }> {
   const manifest = (await (await fetch(`/data/${SERIES}.json`)).json()) as Manifest;
+  if (SOURCE === 'disk') {
+    // The driver sets the files on the <input type=file> (disk-backed File objects).
+    const input = document.getElementById('files') as HTMLInputElement;
+    (window as unknown as { __benchReadyForFiles: boolean }).__benchReadyForFiles = true;
+    while (!input.files || input.files.length < manifest.files.length) await sleep(100);
+    const byName = new Map([...input.files].map((f) => [f.name, f]));
+    return { manifest, files: manifest.files.map((n) => byName.get(n) as File) };
+  }
   const files = await Promise.all(
     manifest.files.map(async (name) => {
       const r = await fetch(`/data/${SERIES}/${name}`);
@@ -80,7 +92,7 @@ async function fetchSeries(): Promise<{ manifest: Manifest; files: File[] }> {
 
 interface OursRun {
   readonly totalMs: number;
-  /** new DicomWorkerPool() + scan (workers start, read and parse every header). */
+  /** pool.scan (workers read and parse every file; with ?freshPool=1 also new DicomWorkerPool() and worker start-up). */
   readonly scanMs: number;
   /** pool.load: decode in workers, transfer, assemble on the main thread. */
   readonly loadMs: number;
@@ -89,10 +101,13 @@ interface OursRun {
   readonly poolSize: number;
 }
 
+// Created once, like Cornerstone's decode workers (both start their workers lazily, on first use).
+let sharedPool: DicomWorkerPool | undefined;
+
 async function runOurs(files: readonly File[]): Promise<{ run: OursRun; volume: Volume }> {
   const sources: SourceRef[] = files.map((file) => ({ kind: 'file', name: file.name, file }));
   const t0 = performance.now();
-  const pool = new DicomWorkerPool();
+  const pool = FRESH_POOL ? new DicomWorkerPool() : (sharedPool ??= new DicomWorkerPool());
   const scan = await pool.scan(sources);
   const t1 = performance.now();
   let firstSlice = 0;
@@ -103,7 +118,7 @@ async function runOurs(files: readonly File[]): Promise<{ run: OursRun; volume: 
   });
   const t2 = performance.now();
   const poolSize = (pool as unknown as { size: number }).size;
-  pool.dispose();
+  if (FRESH_POOL) pool.dispose();
   return { run: { totalMs: t2 - t0, scanMs: t1 - t0, loadMs: t2 - t1, firstSliceMs: firstSlice - t1, poolSize }, volume };
 }
 
@@ -299,9 +314,23 @@ function verify(ours: Volume, cs: csTypes.IImageVolume, seed: number): Verify {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Lower bound for any loader fed File objects: read every file into an ArrayBuffer (main
+ * thread, all at once) and do nothing else.
+ */
+async function readFloor(files: readonly File[]): Promise<number> {
+  const t0 = performance.now();
+  const buffers = await Promise.all(files.map((f) => f.arrayBuffer()));
+  const ms = performance.now() - t0;
+  if (buffers.length !== files.length) throw new Error('unreachable');
+  return ms;
+}
+
 interface Round {
   readonly round: number;
   readonly order: string;
+  /** readFloor: reading the files alone. */
+  readonly readFloorMs: number;
   readonly ours: OursRun;
   readonly cornerstone: CsRun;
   readonly verify: Verify;
@@ -318,7 +347,7 @@ async function main(): Promise<void> {
   log(`env: ${JSON.stringify(env)}`);
   const tf = performance.now();
   const { manifest, files } = await fetchSeries();
-  log(`fetched ${files.length} files (${(manifest.bytes / 1e6).toFixed(1)} MB) into File objects in ${(performance.now() - tf).toFixed(0)} ms (not timed)`);
+  log(`${SOURCE === 'disk' ? 'got' : 'fetched'} ${files.length} ${SOURCE === 'disk' ? 'disk-backed' : ''} files (${(manifest.bytes / 1e6).toFixed(1)} MB) into File objects in ${(performance.now() - tf).toFixed(0)} ms (not timed)`);
   const ti = performance.now();
   initCornerstone();
   log(`Cornerstone init (core + dicom-image-loader with ${CS_WORKERS} workers + streaming volume loader) in ${(performance.now() - ti).toFixed(0)} ms (not timed)`);
@@ -355,17 +384,21 @@ async function main(): Promise<void> {
     ours = undefined;
     cs = undefined;
     await settle();
+    const floor = await readFloor(files);
+    log(`round ${r} read floor (file.arrayBuffer() of every file, nothing else): ${floor.toFixed(0)} ms`);
+    await settle();
     const mem = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory;
     rounds.push({
       round: r,
       order: oursFirst ? 'ours, cornerstone' : 'cornerstone, ours',
+      readFloorMs: floor,
       ours: oursRun,
       cornerstone: csRun,
       verify: check,
       jsHeapAfterCleanupMB: mem ? mem.usedJSHeapSize / 2 ** 20 : undefined,
     });
   }
-  publish({ env, manifest: { dimensions: manifest.dimensions, files: manifest.files.length, bytes: manifest.bytes }, csWorkers: CS_WORKERS, rounds });
+  publish({ env, source: SOURCE, freshPool: FRESH_POOL, manifest: { dimensions: manifest.dimensions, files: manifest.files.length, bytes: manifest.bytes }, csWorkers: CS_WORKERS, rounds });
 }
 
 function publish(result: unknown): void {

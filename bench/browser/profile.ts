@@ -10,11 +10,13 @@
  */
 import { DicomWorkerPool } from '../../src/workers/dicomClient';
 import type { SourceRef } from '../../src/workers/dicomProtocol';
-import type { ProfileRequest, ProfileTotals } from './profile.worker';
+import type { Volume } from '../../src/core/volume/volume';
+import type { ProfileRequest, ProfileTotals, ProtoHeader, ProtoJob } from './profile.worker';
 
 const params = new URLSearchParams(location.search);
 const SERIES = params.get('series') ?? 'ct512';
-const WAIT_DISK = params.get('disk') === '1';
+/** fetched (File from fetch().blob()), memory (Blob from an ArrayBuffer) or disk (<input type=file>, set by the driver). */
+const KIND = params.get('kind') ?? 'fetched';
 const logEl = document.getElementById('log') as HTMLPreElement;
 const log = (msg: string): void => {
   console.log(`[bench] ${msg}`);
@@ -58,6 +60,8 @@ async function runWorkers(workers: Worker[], files: readonly Blob[], type: Profi
   let maxLatency = 0;
   let slices = 0;
   const t0 = now();
+  let doneCount = 0;
+  const watchdog = setTimeout(() => log(`  (still waiting after 60 s: ${type}, ${n} workers, ${doneCount} done, ${slices} slices received)`), 60_000);
   const totals = await Promise.all(
     workers.map(
       (w, q) =>
@@ -72,14 +76,19 @@ async function runWorkers(workers: Worker[], files: readonly Blob[], type: Profi
               slices++;
               out.set(m.values, m.index * sliceVoxels);
               assembleMs += now() - a;
-            } else if (m.type === 'done' && m.totals) resolve(m.totals);
+            } else if (m.type === 'done' && m.totals) {
+              doneCount++;
+              resolve(m.totals);
+            }
             else if (m.type === 'error') reject(new Error(m.message));
           };
+          w.onerror = (e) => reject(new Error(`worker failed: ${e.message}`));
           const first = q * per;
-          w.postMessage({ type, files: files.slice(first, first + per), headerBytes, first } as ProfileRequest);
+          w.postMessage({ type, files: files.slice(first, first + per), headerBytes, first, mb: 128 } as unknown as ProfileRequest);
         }),
     ),
   );
+  clearTimeout(watchdog);
   return { wallMs: now() - t0, totals, assembleMs, meanTransferLatencyMs: slices ? latency / slices : 0, maxTransferLatencyMs: maxLatency };
 }
 
@@ -92,16 +101,66 @@ async function mainThreadRead(files: readonly Blob[], parallel: boolean): Promis
   return performance.now() - t0;
 }
 
-async function pool(files: readonly Blob[], names: readonly string[]): Promise<{ scanMs: number; loadMs: number; totalMs: number }> {
+function call<T>(w: Worker, msg: unknown): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    w.onmessage = (ev: MessageEvent) => {
+      const m = ev.data as { type: string; message?: string };
+      if (m.type === 'done') resolve(m as T);
+      else if (m.type === 'error') reject(new Error(m.message));
+    };
+    w.onerror = (e) => reject(new Error(`worker failed: ${e.message}`));
+    w.postMessage(msg);
+  });
+}
+
+interface ProtoRun {
+  scanMs: number;
+  loadMs: number;
+  totalMs: number;
+  scanTotals: ProfileTotals[];
+  loadTotals: ProfileTotals[];
+}
+
+/**
+ * The suggested pipeline, prototyped here (not in src/): header-only scan, sort, then one read
+ * of each file's PixelData range, converted straight into a SharedArrayBuffer volume.
+ */
+async function prototype(files: readonly Blob[], sliceVoxels: number): Promise<{ run: ProtoRun; voxels: Int16Array }> {
+  const t0 = performance.now();
+  const ws = newWorkers(2);
+  const per = Math.ceil(files.length / ws.length);
+  const scans = await Promise.all(
+    ws.map((w, q) => call<{ totals: ProfileTotals; headers: ProtoHeader[] }>(w, { type: 'protoScan', files: files.slice(q * per, (q + 1) * per), first: q * per })),
+  );
+  const headers = scans.flatMap((s) => s.headers);
+  const o = headers[0].orientation;
+  const n = [o[1] * o[5] - o[2] * o[4], o[2] * o[3] - o[0] * o[5], o[0] * o[4] - o[1] * o[3]];
+  const sorted = [...headers].sort((a, b) => a.position[0] * n[0] + a.position[1] * n[1] + a.position[2] * n[2] - (b.position[0] * n[0] + b.position[1] * n[1] + b.position[2] * n[2]));
+  const t1 = performance.now();
+  const volume = new SharedArrayBuffer(files.length * sliceVoxels * 2);
+  const jobs: ProtoJob[][] = ws.map(() => []);
+  sorted.forEach((h, k) => jobs[k % ws.length].push({ file: h.index, k, pixelOffset: h.pixelOffset, pixelLength: h.pixelLength, intercept: h.intercept }));
+  const loads = await Promise.all(
+    ws.map((w, q) => call<{ totals: ProfileTotals }>(w, { type: 'protoLoad', files, jobs: jobs[q], volume, sliceVoxels })),
+  );
+  const t2 = performance.now();
+  for (const w of ws) w.terminate();
+  return {
+    run: { scanMs: t1 - t0, loadMs: t2 - t1, totalMs: t2 - t0, scanTotals: scans.map((s) => s.totals), loadTotals: loads.map((l) => l.totals) },
+    voxels: new Int16Array(volume),
+  };
+}
+
+async function pool(files: readonly Blob[], names: readonly string[]): Promise<{ scanMs: number; loadMs: number; totalMs: number; volume: Volume }> {
   const sources: SourceRef[] = files.map((file, i) => ({ kind: 'file', name: names[i], file }));
   const t0 = performance.now();
   const p = new DicomWorkerPool();
   const scan = await p.scan(sources);
   const t1 = performance.now();
-  await p.load(scan, undefined, sources);
+  const volume = await p.load(scan, undefined, sources);
   const t2 = performance.now();
   p.dispose();
-  return { scanMs: t1 - t0, loadMs: t2 - t1, totalMs: t2 - t0 };
+  return { scanMs: t1 - t0, loadMs: t2 - t1, totalMs: t2 - t0, volume };
 }
 
 const sum = (ts: readonly ProfileTotals[], k: keyof ProfileTotals): number => ts.reduce((a, t) => a + t[k], 0);
@@ -122,6 +181,7 @@ async function profileKind(kind: string, files: readonly Blob[], names: readonly
   for (const n of [1, 2]) {
     const ws = newWorkers(n);
     // Warm up (module load, codecs) on a couple of files.
+    log(`${kind}: ${n} worker(s) starting`);
     await runWorkers(ws, files.slice(0, 2 * n), 'decode', undefined, sliceVoxels);
     const read = await runWorkers(ws, files, 'read');
     await settle();
@@ -138,43 +198,74 @@ async function profileKind(kind: string, files: readonly Blob[], names: readonly
     log(`${kind}: ${n} worker(s) scan (read+parse): ${fmt(scan)}`);
     log(`${kind}: ${n} worker(s) load (read+parse+decode+post+assemble): ${fmt(decode)}`);
   }
-  const p = await pool(files, names);
-  await settle();
-  r.pool = p;
-  log(`${kind}: DicomWorkerPool scan ${p.scanMs.toFixed(0)} + load ${p.loadMs.toFixed(0)} = ${p.totalMs.toFixed(0)} ms`);
+  for (let rep = 1; rep <= 2; rep++) {
+    const p = await pool(files, names);
+    await settle();
+    log(`${kind}: DicomWorkerPool scan ${p.scanMs.toFixed(0)} + load ${p.loadMs.toFixed(0)} = ${p.totalMs.toFixed(0)} ms`);
+    // (A variant reading through Blob.stream() BYOB into a reused buffer hung intermittently in
+    // Chromium 156 here: left out.)
+    const proto = await prototype(files, sliceVoxels);
+    let mismatches = 0;
+    const v = p.volume.voxels;
+    for (let q = 0; q < v.length; q++) if (v[q] !== proto.voxels[q]) mismatches++;
+    const sc = proto.run.scanTotals;
+    const ld = proto.run.loadTotals;
+    log(
+      `${kind}: prototype (header-only scan, PixelData-range read, convert into SharedArrayBuffer) ` +
+        `scan ${proto.run.scanMs.toFixed(0)} + load ${proto.run.loadMs.toFixed(0)} = ${proto.run.totalMs.toFixed(0)} ms ` +
+        `[summed over 2 workers: scan read ${sum(sc, 'readMs').toFixed(0)} parse ${sum(sc, 'parseMs').toFixed(0)}; load read ${sum(ld, 'readMs').toFixed(0)} convert ${sum(ld, 'decodeMs').toFixed(0)}]; ` +
+        `${mismatches} voxels differ from the pool's volume`,
+    );
+    r[`prototype${rep}`] = { ...proto.run, mismatches };
+    await settle();
+    r[`pool${rep}`] = { scanMs: p.scanMs, loadMs: p.loadMs, totalMs: p.totalMs };
+    await settle();
+  }
   return r;
 }
 
 async function main(): Promise<void> {
   log(`env: cores ${navigator.hardwareConcurrency}, crossOriginIsolated ${globalThis.crossOriginIsolated}`);
+  {
+    const a = performance.now();
+    new Uint8Array(128 * 1024 * 1024).fill(1);
+    const b = performance.now();
+    const w = newWorkers(1);
+    const t = await runWorkers(w, [], 'touch' as ProfileRequest['type']);
+    w[0].terminate();
+    log(`first touch of 128 MB fresh memory: main thread ${(b - a).toFixed(0)} ms, worker ${t.totals[0].readMs.toFixed(0)} ms`);
+  }
   const manifest = (await (await fetch(`/data/${SERIES}.json`)).json()) as Manifest;
   const [nx, ny] = manifest.dimensions;
   const names = manifest.files;
-  const result: Record<string, unknown> = { manifest: { dimensions: manifest.dimensions, files: names.length, bytes: manifest.bytes } };
+  const result: Record<string, unknown> = {
+    kind: KIND, manifest: { dimensions: manifest.dimensions, files: names.length, bytes: manifest.bytes } };
 
-  const t0 = performance.now();
-  const fetched = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${SERIES}/${n}`)).blob()], n)));
-  result.fetchBlobMs = performance.now() - t0;
-  const t1 = performance.now();
-  const buffers = await Promise.all(names.map(async (n) => (await fetch(`/data/${SERIES}/${n}`)).arrayBuffer()));
-  result.fetchArrayBufferMs = performance.now() - t1;
-  log(`fetch all as blob ${(result.fetchBlobMs as number).toFixed(0)} ms, as arrayBuffer ${(result.fetchArrayBufferMs as number).toFixed(0)} ms`);
-  const memory = buffers.map((b) => new Blob([b]));
-  await settle();
-
-  let disk: File[] | undefined;
-  if (WAIT_DISK) {
+  if (KIND === 'disk') {
     const input = document.getElementById('files') as HTMLInputElement;
     (window as unknown as { __profileReadyForFiles: boolean }).__profileReadyForFiles = true;
     while (!input.files || input.files.length < names.length) await sleep(100);
     const byName = new Map([...input.files].map((f) => [f.name, f]));
-    disk = names.map((n) => byName.get(n) as File);
+    const disk = names.map((n) => byName.get(n) as File);
     log(`got ${disk.length} disk-backed files from <input type=file>`);
+    result.disk = await profileKind('disk', disk, names, nx * ny);
+  } else if (KIND === 'memory') {
+    const t1 = performance.now();
+    const buffers = await Promise.all(names.map(async (n) => (await fetch(`/data/${SERIES}/${n}`)).arrayBuffer()));
+    result.fetchArrayBufferMs = performance.now() - t1;
+    const memory = buffers.map((b) => new Blob([b]));
+    buffers.length = 0;
+    log(`fetch all as arrayBuffer ${(result.fetchArrayBufferMs as number).toFixed(0)} ms → Blobs`);
+    await settle();
+    result.memory = await profileKind('memory', memory, names, nx * ny);
+  } else {
+    const t0 = performance.now();
+    const fetched = await Promise.all(names.map(async (n) => new File([await (await fetch(`/data/${SERIES}/${n}`)).blob()], n)));
+    result.fetchBlobMs = performance.now() - t0;
+    log(`fetch all as blob ${(result.fetchBlobMs as number).toFixed(0)} ms`);
+    await settle();
+    result.fetched = await profileKind('fetched', fetched, names, nx * ny);
   }
-
-  result.fetched = await profileKind('fetched', fetched, names, nx * ny);
-  result.memory = await profileKind('memory', memory, names, nx * ny);
-  if (disk) result.disk = await profileKind('disk', disk, names, nx * ny);
   (window as unknown as { __profileResult: unknown }).__profileResult = result;
   log('done');
 }

@@ -1,0 +1,29 @@
+// `npm run bench`: the DICOM load benchmark, in sequence (nothing runs in parallel: 2 cores).
+//  1. bench/make-series.ts  — the 512×512×256 CT series in bench/data/ct512 (skipped when present)
+//  2. bench/node-load.ts    — ours in Node (cold + warm), dicom-parser+copy reference
+//  3. bench/browser-load.mjs — ours vs Cornerstone3D in headless Chromium, same page, alternating;
+//                             writes bench/results/load-<date>.json with the Node numbers merged in
+// Extra arguments go to browser-load.mjs (e.g. --rounds 5, --source disk, --cs-workers 1).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+mkdirSync(join(here, 'results'), { recursive: true });
+const nodeJson = join(here, 'results', 'node-latest.json');
+
+function step(title, cmd, args) {
+  console.log(`\n=== ${title} ===`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`${title} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+step('make-series', tsx, [join(here, 'make-series.ts')]);
+step('node-load', tsx, [join(here, 'node-load.ts'), '--json', nodeJson]);
+step('browser-load', process.execPath, [join(here, 'browser-load.mjs'), '--node', nodeJson, ...process.argv.slice(2)]);
