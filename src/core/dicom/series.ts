@@ -2,6 +2,9 @@ import type { ErrorCode } from '../errors';
 import { type Vec3, cross, dot, norm, normalize, sub } from '../geometry/vec3';
 import type { VolumeGeometry, VolumeWarning, WindowPreset } from '../volume/volume';
 import type { DisplayText, FrameHeader, InstanceHeader, SkippedFile } from './parse';
+import { type OutputSlice, fmt, median, planSliceGrid } from './sliceGrid';
+
+export type { OutputSlice } from './sliceGrid';
 
 /**
  * Grouping files into series and stacks, and planning the volume of each stack.
@@ -24,13 +27,6 @@ export interface PlannedSource extends SliceRef {
   readonly distanceMm: number;
   /** Offset of this slice's first pixel from the output grid, in output pixels (i, j). */
   readonly shiftPx: readonly [number, number];
-}
-
-/** How output slice k is made: `(1 - t) * sources[a] + t * sources[b]` (in-plane shifts applied). */
-export interface OutputSlice {
-  readonly a: number;
-  readonly b: number;
-  readonly t: number;
 }
 
 export interface VolumePlan {
@@ -144,16 +140,9 @@ function groupStacks(cands: readonly Candidate[]): Candidate[][] {
   return groups;
 }
 
-const median = (a: readonly number[]): number => {
-  const s = [...a].sort((x, y) => x - y);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /** Keys that tell apart acquisitions sharing positions (echoes, phases, repeated scans). */
 const acquisitionKey = (c: Candidate): string =>
   [c.header.acquisitionNumber, c.header.echoNumber, c.header.temporalPositionIdentifier, c.header.imageType.join('/')].join('|');
-
-const fmt = (v: number, digits = 2): string => (Math.round(v * 10 ** digits) / 10 ** digits).toString();
 
 function refused(base: Omit<StackInfo, 'refusal' | 'plan'>, code: ErrorCode, reason: string): StackInfo {
   return { ...base, refusal: { code, reason } };
@@ -245,11 +234,6 @@ function planStack(id: string, cands: Candidate[]): StackInfo[] {
   }
 
   const [rowSpacing, colSpacing] = f0.pixelSpacingMm;
-  const keptSteps = kept.slice(1).map((s, i) => s.d - kept[i].d);
-  const step = median(keptSteps);
-  const tol = Math.max(0.02, step * 0.01);
-  const uniform = keptSteps.every((s) => Math.abs(s - step) <= tol);
-
   // In-plane position of each slice relative to the middle slice, in pixels.
   const mid = kept[kept.length >> 1];
   const p0 = kept[0].cand.f.positionLps as Vec3;
@@ -281,40 +265,11 @@ function planStack(id: string, cands: Candidate[]): StackInfo[] {
     });
   }
 
-  let outputs: OutputSlice[] | undefined;
-  let spacingZ = step;
-  let nz = kept.length;
-  if (!uniform) {
-    const gaps = keptSteps.map((s) => s / step);
-    const missing = gaps.filter((g) => g > 1.5 && Math.abs(g - Math.round(g)) < 0.05).reduce((sum, g) => sum + Math.round(g) - 1, 0);
-    const irregular = gaps.some((g) => Math.abs(g - Math.round(g)) >= 0.05 || Math.round(g) < 1);
-    const extent = kept[kept.length - 1].d - kept[0].d;
-    nz = Math.floor(extent / step + 1e-6) + 1;
-    spacingZ = step;
-    if (missing && !irregular) {
-      base.warnings.push({
-        code: 'missing-slices',
-        message: `${missing} slice(s) missing from the stack (gaps of ${keptSteps.filter((s) => s > step * 1.5).map((s) => `${fmt(s)} mm`).join(', ')} where the spacing is ${fmt(step)} mm): filled by linear interpolation between neighbours`,
-      });
-    } else {
-      base.warnings.push({
-        code: 'non-uniform-spacing',
-        message: `non-uniform slice spacing (${fmt(Math.min(...keptSteps))}–${fmt(Math.max(...keptSteps))} mm): resampled to a regular ${fmt(step)} mm grid by linear interpolation along the slice normal`,
-      });
-    }
-    outputs = [];
-    let a = 0;
-    for (let k = 0; k < nz; k++) {
-      const d = kept[0].d + k * spacingZ;
-      while (a + 1 < kept.length - 1 && kept[a + 1].d <= d) a++;
-      const b = Math.min(a + 1, kept.length - 1);
-      const span = kept[b].d - kept[a].d;
-      const t = span > 0 ? Math.min(1, Math.max(0, (d - kept[a].d) / span)) : 0;
-      outputs.push(t < 1e-6 ? { a, b: a, t: 0 } : t > 1 - 1e-6 ? { a: b, b, t: 0 } : { a, b, t });
-    }
-  } else if (shifted) {
-    outputs = kept.map((_, k) => ({ a: k, b: k, t: 0 }));
-  }
+  const grid = planSliceGrid(kept.map((s) => s.d));
+  base.warnings.push(...grid.warnings);
+  const nz = grid.count;
+  const spacingZ = grid.spacingMm;
+  const outputs = grid.outputs ?? (shifted ? kept.map((_, k): OutputSlice => ({ a: k, b: k, t: 0 })) : undefined);
   if (outputs) base.warnings.push({ code: 'resampled', message: `volume resampled to ${h0.columns}×${h0.rows}×${nz} at ${fmt(colSpacing, 3)}×${fmt(rowSpacing, 3)}×${fmt(spacingZ, 3)} mm` });
 
   // Output grid origin: on the first slice's plane, at the middle slice's in-plane position.
