@@ -1,10 +1,8 @@
 // Shared by the browser benchmark drivers: build the bench page, serve it with `vite preview`,
 // open Debian's headless Chromium with a throw-away profile.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, launchChromium } from '../scripts/chromium.mjs';
 import { build, preview } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -25,24 +23,9 @@ export async function servePage() {
 }
 
 export async function openChromium() {
-  const profile = mkdtempSync(join(tmpdir(), 'voxelprint-bench-'));
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      // window.gc() between runs, so one run's garbage is not collected during the next.
-      '--js-flags=--expose-gc',
-    ],
-  });
+  // window.gc() between runs, so one run's garbage is not collected during the next.
+  const { context, close } = await launchChromium({ extraArgs: ['--js-flags=--expose-gc'] });
+  const executablePath = CHROMIUM_PATH;
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];
   page.on('console', (m) => {
@@ -56,9 +39,6 @@ export async function openChromium() {
     errors,
     executablePath,
     version: context.browser()?.version() ?? 'unknown',
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close,
   };
 }

@@ -1,11 +1,7 @@
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
-
-/** Debian's chromium, headless, with a fresh profile (see docs/testing.md). */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { launchChromium } from '../../scripts/chromium.mjs';
 
 export interface BrowserSession {
   readonly context: BrowserContext;
@@ -15,23 +11,7 @@ export interface BrowserSession {
 }
 
 export async function openBrowser(viewport = { width: 1280, height: 800 }): Promise<BrowserSession> {
-  const profile = mkdtempSync(join(tmpdir(), 'voxelprint-e2e-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    deviceScaleFactor: 1,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const { context, close } = await launchChromium({ viewport });
   const page = context.pages()[0] ?? (await context.newPage());
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -42,10 +22,7 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
     context,
     page,
     errors,
-    async close() {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
+    close,
   };
 }
 
