@@ -224,6 +224,21 @@ describe('slice sorting and geometry from ImagePositionPatient', () => {
     expectVolumeMatchesTruth(volume, mf.truth, spec);
   });
 
+  it('Enhanced MR multi-frame (unsigned, no rescale): MR units, sagittal, frames shuffled', async () => {
+    const spec = {
+      ...smallSpec({ modality: 'MR', pixelRepresentation: 0, rowCosine: [0, 1, 0], columnCosine: [0, 0, -1], sliceStepMm: 1.1 }),
+      hu: (p: Vec3) => Math.round(500 + 20 * p[0] + 7 * p[1] - 3 * p[2]),
+      shuffleFramesSeed: 9,
+    };
+    const mf = makeEnhancedMultiframe(spec);
+    const { volume, scan } = await scanAndLoad([mf]);
+    expect(scan.series[0].stacks[0].orientation).toBe('sagittal');
+    expect(volume.modality).toBe('MR');
+    expect(volume.unit).toBe('');
+    close(volume.spacingMm, [0.7, 0.9, 1.1]);
+    expectVolumeMatchesTruth(volume, mf.truth, spec);
+  });
+
   it('legacy multi-frame: frame positions from GridFrameOffsetVector', async () => {
     const spec = { ...smallSpec({ sliceStepMm: 1.9 }), frameGeometry: 'grid-offsets' as const };
     const mf = makeLegacyMultiframe(spec);
