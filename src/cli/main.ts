@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { VoxelprintError } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
 import { loadVolume, planOf, scanFiles } from '../core/dicom/load';
@@ -8,6 +8,16 @@ import type { ScanResult, StackInfo } from '../core/dicom/series';
 import { findStack } from '../core/dicom/series';
 import { describeTransferSyntax } from '../core/dicom/transferSyntax';
 import { writeNifti } from '../core/nifti/write';
+import { exportMeshes } from '../core/export/index';
+import type { ExportFormat } from '../core/export/fileNames';
+import type { MeshFrame } from '../core/mesh/mesh';
+import { meshStats } from '../core/mesh/stats';
+import { extractSurface } from '../core/mesh/surfaceNets';
+import { keepLargestIsland } from '../core/segmentation/islands';
+import { CT_TISSUE_PRESETS, parseHuRange, presetById } from '../core/segmentation/presets';
+import type { HuRange } from '../core/segmentation/presets';
+import { thresholdMask } from '../core/segmentation/threshold';
+import type { Volume } from '../core/volume/volume';
 import { listInputFiles, nodeCodecs } from './nodeIo';
 
 const USAGE = `voxelprint — DICOM to volume and print-ready models, on this machine only
@@ -18,6 +28,11 @@ Usage:
       every skipped file with its reason.
   voxelprint volume <folder|file> [--series UID|STACK] -o <out.nii[.gz]>
       Write the chosen volume as NIfTI-1 (values in HU for CT; sform/qform in RAS, mm).
+  voxelprint convert <folder|file> (--preset ID | --range LO:HI) [--keep-largest]
+      [--frame lps|ras|print] [--format stl|stl-ascii|obj|ply|3mf] [--series UID|STACK] -o <file>
+      Mesh the voxels with LO ≤ HU ≤ HI (presets: ${CT_TISSUE_PRESETS.map((p) => p.id).join(', ')})
+      with the reference mesher (exact voxel boundary refined by HU interpolation; closed and
+      2-manifold) and write it at 1:1 scale in mm. Prints the model's statistics.
 
 Exit codes: 0 success, 1 no loadable volume or a decode failure, 2 usage error, 3 I/O error.`;
 
@@ -39,13 +54,23 @@ interface Args {
   json: boolean;
   series?: string;
   output?: string;
+  preset?: string;
+  range?: string;
+  keepLargest: boolean;
+  frame: string;
+  format: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: argv[0] ?? 'help', json: false };
+  const args: Args = { command: argv[0] ?? 'help', json: false, keepLargest: false, frame: 'lps', format: 'stl' };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
+    else if (a === '--preset') args.preset = argv[++i];
+    else if (a === '--range') args.range = argv[++i];
+    else if (a === '--keep-largest') args.keepLargest = true;
+    else if (a === '--frame') args.frame = argv[++i] ?? '';
+    else if (a === '--format') args.format = argv[++i] ?? '';
     else if (a === '--series') args.series = argv[++i];
     else if (a === '-o' || a === '--output') args.output = argv[++i];
     else if (a.startsWith('-')) throw new VoxelprintError('usage', `unknown option ${a}`);
@@ -145,6 +170,70 @@ function progressPrinter(enabled: boolean): (p: Progress) => void {
   };
 }
 
+interface ConvertSettings {
+  readonly range: HuRange;
+  readonly rangeLabel: string;
+  readonly keepLargest: boolean;
+  readonly frame: MeshFrame;
+  readonly format: Exclude<ExportFormat, 'mtl'>;
+  readonly output: string;
+}
+
+const FRAMES: Record<string, MeshFrame> = { lps: 'LPS', ras: 'RAS', print: 'print' };
+const FORMATS = ['stl', 'stl-ascii', 'obj', 'ply', '3mf'] as const;
+
+function convertSettings(args: Args): ConvertSettings | string {
+  if (!args.output) return '-o <file> is required';
+  if (Boolean(args.preset) === Boolean(args.range)) return 'give exactly one of --preset ID or --range LO:HI';
+  let range: HuRange | undefined;
+  let rangeLabel: string;
+  if (args.preset) {
+    range = presetById(args.preset);
+    if (!range) return `unknown preset "${args.preset}" (one of ${CT_TISSUE_PRESETS.map((p) => p.id).join(', ')})`;
+    rangeLabel = `${args.preset} ${range.lo}:${range.hi} HU`;
+  } else {
+    range = parseHuRange(args.range ?? '');
+    if (!range) return `--range must be LO:HI with LO ≤ HI, e.g. 226:3071 (got "${args.range}")`;
+    rangeLabel = `${range.lo}:${range.hi}`;
+  }
+  const frame = FRAMES[args.frame.toLowerCase()];
+  if (!frame) return `--frame must be lps, ras or print (got "${args.frame}")`;
+  const format = FORMATS.find((f) => f === args.format.toLowerCase());
+  if (!format) return `--format must be one of ${FORMATS.join(', ')} (got "${args.format}")`;
+  return { range: { lo: range.lo, hi: range.hi }, rangeLabel, keepLargest: args.keepLargest, frame, format, output: args.output };
+}
+
+async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
+  let mask = thresholdMask(volume.voxels, s.range);
+  const selected = mask.reduce((n, v) => n + v, 0);
+  if (selected === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${s.rangeLabel}: nothing to mesh`);
+  if (s.keepLargest) mask = keepLargestIsland(mask, volume.dimensions);
+  const mesh = extractSurface({ dimensions: volume.dimensions, mask, values: volume.voxels, range: s.range }, volume);
+  const segment = { name: s.rangeLabel.split(' ')[0] || 'model', colorRgb: [230, 220, 200] as const, mesh };
+  // One file; OBJ comes with its MTL, written beside it under the name the OBJ refers to.
+  const [file, mtl] = exportMeshes({ meshes: [segment], format: s.format, frame: s.frame });
+  await mkdir(dirname(s.output), { recursive: true });
+  await writeFile(s.output, file.bytes);
+  const written = [s.output];
+  if (mtl) {
+    const mtlPath = join(dirname(s.output), mtl.fileName);
+    await writeFile(mtlPath, mtl.bytes);
+    written.push(mtlPath);
+  }
+  const stats = meshStats(mesh);
+  const b = stats.bboxMm;
+  return [
+    `wrote ${written.join(', ')} (${s.format}, frame ${s.frame}, mm)`,
+    `voxels ${s.rangeLabel}: ${selected}${s.keepLargest ? `, largest piece ${mask.reduce((n, v) => n + v, 0)}` : ''}`,
+    `triangles ${stats.triangles}, vertices ${stats.vertices}, shells ${stats.shells}`,
+    `watertight ${stats.watertight ? 'yes' : 'NO'}, manifold ${stats.manifold ? 'yes' : 'NO'}, non-manifold edges ${stats.nonManifoldEdges}, vertices ${stats.nonManifoldVertices}`,
+    `volume ${fmt(stats.volumeMm3, 1)} mm³ (${fmt(stats.volumeMm3 / 1000, 2)} cm³), area ${fmt(stats.areaMm2, 1)} mm²`,
+    `bbox LPS min ${vec(b.min, 2)} max ${vec(b.max, 2)} mm, size ${vec([0, 1, 2].map((a) => b.max[a] - b.min[a]), 2)} mm`,
+    'smoothing: off (not implemented yet), decimation: off',
+    '',
+  ].join('\n');
+}
+
 export async function main(argv: readonly string[], io = { stdout: (s: string) => process.stdout.write(s) }): Promise<number> {
   let args: Args;
   try {
@@ -157,7 +246,7 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  if (!['inspect', 'volume'].includes(args.command)) {
+  if (!['inspect', 'volume', 'convert'].includes(args.command)) {
     process.stderr.write(`voxelprint: unknown command "${args.command}"\n${USAGE}\n`);
     return 2;
   }
@@ -168,6 +257,15 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
   if (args.command === 'volume' && !args.output) {
     process.stderr.write('voxelprint volume: -o <out.nii.gz> is required\n');
     return 2;
+  }
+  let convert: ConvertSettings | undefined;
+  if (args.command === 'convert') {
+    const settings = convertSettings(args);
+    if (typeof settings === 'string') {
+      process.stderr.write(`voxelprint convert: ${settings}\n`);
+      return 2;
+    }
+    convert = settings;
   }
   const showProgress = Boolean(process.stderr.isTTY);
   try {
@@ -186,6 +284,11 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
     }
     for (const f of scan.skipped) process.stderr.write(`voxelprint: skipped ${safe(f.fileName)}: ${f.reason}\n`);
     const volume = await loadVolume(files, scan, chosen, nodeCodecs(), { onProgress: progressPrinter(showProgress) });
+    if (convert) {
+      for (const w of volume.warnings) process.stderr.write(`voxelprint: warning: ${w.message}\n`);
+      io.stdout(await runConvert(volume, convert));
+      return 0;
+    }
     const out = args.output as string;
     const bytes = writeNifti(volume, { gzip: out.endsWith('.gz') });
     await mkdir(dirname(out), { recursive: true });

@@ -1,0 +1,67 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CT_HEAD_PHANTOM, ctHeadPhantomVolumesMm3 } from '../../src/core/samples/ctHeadPhantom';
+
+const run = promisify(execFile);
+const BIN = join(process.cwd(), 'bin/voxelprint.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'voxelprint-convert-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function voxelprint(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, ...r };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+const number = (text: string, re: RegExp): number => Number(re.exec(text)?.[1]);
+
+describe('voxelprint convert (golden run on the bundled CT phantom)', () => {
+  it('bone, largest piece: the skull as two closed shells, analytic volume and size', async () => {
+    const out = join(dir, 'skull.stl');
+    const r = await voxelprint('convert', 'public/samples/ct-phantom', '--preset', 'bone', '--keep-largest', '-o', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('shells 2');
+    expect(r.stdout).toContain('watertight yes, manifold yes, non-manifold edges 0, vertices 0');
+    const volume = number(r.stdout, /volume ([\d.]+) mm³/);
+    const skull = ctHeadPhantomVolumesMm3.skullMm3;
+    // Surface at the HU crossing of a sharp phantom: a little outside the voxel boundary.
+    expect(Math.abs(volume - skull) / skull).toBeLessThan(0.03);
+    const [cx, cy, cz] = CT_HEAD_PHANTOM.centerLps;
+    const [a, b, c] = CT_HEAD_PHANTOM.skullOuterSemiAxesMm;
+    const min = /bbox LPS min \(([-\d.]+), ([-\d.]+), ([-\d.]+)\)/.exec(r.stdout)?.slice(1).map(Number) ?? [];
+    const max = /max \(([-\d.]+), ([-\d.]+), ([-\d.]+)\) mm/.exec(r.stdout)?.slice(1).map(Number) ?? [];
+    [cx - a, cy - b, cz - c].forEach((v, i) => expect(Math.abs(min[i] - v)).toBeLessThan(1.5));
+    [cx + a, cy + b, cz + c].forEach((v, i) => expect(Math.abs(max[i] - v)).toBeLessThan(1.5));
+    // The binary STL: 80-byte header with frame and units, then the triangle count.
+    const bytes = readFileSync(out);
+    expect(bytes.subarray(0, 80).toString('latin1').trimEnd()).toBe('VOXELPRINT SPACE=LPS UNITS=mm');
+    const triangles = bytes.readUInt32LE(80);
+    expect(r.stdout).toContain(`triangles ${triangles},`);
+    expect(bytes.length).toBe(84 + 50 * triangles);
+    // An independent check: Debian's admesh reads the same file as two parts, nothing to repair.
+    const admesh = spawnSync('admesh', [out], { encoding: 'utf8' });
+    if (admesh.error) throw new Error('admesh is required for this test: apt-get install admesh');
+    expect(number(admesh.stdout, /Number of parts\s*:\s*(\d+)/)).toBe(2);
+    expect(number(admesh.stdout, /Backwards edges\s*:\s*(\d+)/)).toBe(0);
+    expect(Math.abs(number(admesh.stdout, /Volume\s*:\s*([\d.]+)/) - volume) / volume).toBeLessThan(1e-3);
+  });
+
+  it('bad settings: exit 2 with the reason', async () => {
+    const noRange = await voxelprint('convert', 'public/samples/ct-phantom', '-o', join(dir, 'x.stl'));
+    expect(noRange.code).toBe(2);
+    expect(noRange.stderr).toBe('voxelprint convert: give exactly one of --preset ID or --range LO:HI\n');
+    const reversed = await voxelprint('convert', 'public/samples/ct-phantom', '--range', '300:200', '-o', join(dir, 'x.stl'));
+    expect(reversed.stderr).toMatch(/--range must be LO:HI with LO ≤ HI/);
+    const empty = await voxelprint('convert', 'public/samples/ct-phantom', '--range', '5000:6000', '-o', join(dir, 'x.stl'));
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('no voxel lies in 5000:6000: nothing to mesh');
+  });
+});
