@@ -26,7 +26,9 @@ async function read(s: SourceRef): Promise<Uint8Array> {
 async function readPrefix(s: SourceRef, n: number): Promise<{ bytes: Uint8Array; size: number } | undefined> {
   if (s.kind === 'file') return { bytes: new Uint8Array(await s.file.slice(0, n).arrayBuffer()), size: s.file.size };
   if (s.kind === 'bytes') return { bytes: new Uint8Array(s.bytes, 0, Math.min(n, s.bytes.byteLength)), size: s.bytes.byteLength };
-  const r = await fetch(s.url, { headers: { Range: `bytes=0-${n - 1}` } });
+  // Never let a partial response into the HTTP cache: Chromium may later stitch it into the
+  // full read of the same URL and hand back a short body (seen with vite preview).
+  const r = await fetch(s.url, { headers: { Range: `bytes=0-${n - 1}` }, cache: 'no-store' });
   if (!r.ok) throw new Error(`HTTP ${r.status} for ${s.url}`);
   const bytes = new Uint8Array(await r.arrayBuffer());
   const range = r.headers.get('Content-Range')?.match(/\/(\d+)$/);
