@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SMOOTHING_LEVELS, smoothMesh } from '../../../src/core/mesh/smooth';
+import { meshStats } from '../../../src/core/mesh/stats';
+import { extractSurface } from '../../../src/core/mesh/surfaceNets';
+import type { Vec3 } from '../../../src/core/geometry/vec3';
+import type { VolumeGeometry } from '../../../src/core/volume/volume';
+import { ijkToLps } from '../../../src/core/volume/volume';
+
+/** An anisotropic, oblique grid holding a sphere of radius R mm. */
+function sphere(R: number): { g: VolumeGeometry; mask: Uint8Array; centre: Vec3 } {
+  const a = 0.25;
+  const b = 0.15;
+  const r: Vec3 = [Math.cos(a), Math.sin(a), 0];
+  const c: Vec3 = [-Math.sin(a) * Math.cos(b), Math.cos(a) * Math.cos(b), Math.sin(b)];
+  const n: Vec3 = [r[1] * c[2] - r[2] * c[1], r[2] * c[0] - r[0] * c[2], r[0] * c[1] - r[1] * c[0]];
+  const g: VolumeGeometry = { dimensions: [36, 32, 24], spacingMm: [0.8, 0.9, 1.2], originLps: [5, -3, 20], directionLps: [r, c, n] };
+  const centre = ijkToLps(g, [17.4, 15.7, 11.6]);
+  const [nx, ny, nz] = g.dimensions;
+  const mask = new Uint8Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        const p = ijkToLps(g, [i, j, k]);
+        mask[i + j * nx + k * nx * ny] = Math.hypot(p[0] - centre[0], p[1] - centre[1], p[2] - centre[2]) <= R ? 1 : 0;
+      }
+  return { g, mask, centre };
+}
+
+describe('Taubin smoothing bounded to half a voxel', () => {
+  const R = 11;
+  const { g, mask, centre } = sphere(R);
+  const raw = extractSurface({ dimensions: g.dimensions, mask }, g);
+  const rawStats = meshStats(raw);
+  const { mesh, report } = smoothMesh(raw, g, SMOOTHING_LEVELS.medium);
+  const s = meshStats(mesh);
+
+  it('keeps the mesh closed and manifold (topology untouched)', () => {
+    expect(s.manifold).toBe(true);
+    expect(s.triangles).toBe(rawStats.triangles);
+    expect(s.degenerateTriangles).toBe(0);
+  });
+
+  it('sphere volume within 1% of 4/3·π·r³ and the staircase area gone', () => {
+    const analytic = (4 / 3) * Math.PI * R ** 3;
+    expect(Math.abs(s.volumeMm3 - analytic) / analytic).toBeLessThan(0.01);
+    const sphereArea = 4 * Math.PI * R ** 2;
+    expect(rawStats.areaMm2 / sphereArea).toBeGreaterThan(1.3); // staircase
+    expect(Math.abs(s.areaMm2 - sphereArea) / sphereArea).toBeLessThan(0.08);
+  });
+
+  it('bbox within half a voxel of the sphere, deviation reported and bounded', () => {
+    const half = Math.hypot(...g.spacingMm.map((x) => x / 2));
+    for (let a = 0; a < 3; a++) {
+      expect(Math.abs(s.bboxMm.min[a] - (centre[a] - R))).toBeLessThan(half);
+      expect(Math.abs(s.bboxMm.max[a] - (centre[a] + R))).toBeLessThan(half);
+    }
+    expect(report.maxDeviationMm).toBeGreaterThan(0);
+    expect(report.maxDeviationMm).toBeLessThanOrEqual(half + 1e-9);
+    expect(report.meanDeviationMm).toBeLessThan(report.maxDeviationMm);
+  });
+
+  it('vertices stay within half a voxel of the mesher along each grid axis', () => {
+    let worst = 0;
+    for (let v = 0; v < raw.positionsMm.length; v += 3) {
+      for (let ax = 0; ax < 3; ax++) {
+        const u = g.directionLps[ax];
+        const d = (mesh.positionsMm[v] - raw.positionsMm[v]) * u[0] + (mesh.positionsMm[v + 1] - raw.positionsMm[v + 1]) * u[1] + (mesh.positionsMm[v + 2] - raw.positionsMm[v + 2]) * u[2];
+        worst = Math.max(worst, Math.abs(d) / (g.spacingMm[ax] / 2));
+      }
+    }
+    expect(worst).toBeLessThanOrEqual(1 + 1e-4);
+  });
+});
