@@ -4,7 +4,7 @@
  * dcmconv / gdcmconv, or OpenJPEG's decoder for HTJ2K made by OpenJPH) to the identical pixels.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeLegacyMultiframe, makeSeries, smallSpec } from './syntheticSeries';
+import { concatBytes, makeLegacyMultiframe, makeSeries, smallSpec } from './syntheticSeries';
 import {
   ALL_SYNTAXES,
   SYNTAXES,
@@ -84,14 +84,7 @@ function modalityValues(file: Uint8Array): number[] {
 async function independentPixels(file: Uint8Array, t: Syntax): Promise<Uint8Array> {
   if (SYNTAXES[t].verifier === 'openjpeg' || (SYNTAXES[t].verifier === 'gdcmconv' && !hasGdcm)) {
     const frames = await decodeJ2kFrames(file);
-    const parts = frames.map((f) => new Uint8Array(f.samples.buffer, f.samples.byteOffset, f.samples.byteLength));
-    const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-    let o = 0;
-    for (const p of parts) {
-      out.set(p, o);
-      o += p.length;
-    }
-    return out;
+    return concatBytes(frames.map((f) => new Uint8Array(f.samples.buffer, f.samples.byteOffset, f.samples.byteLength)));
   }
   return nativePixelBytes(decompressWithTools(file));
 }
