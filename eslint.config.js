@@ -1,6 +1,7 @@
 // Layer boundaries ("dependencies point downward only"):
 //   core      <- workers, viewer, preview, store, ui, cli
-//   src/core  imports no DOM, React, zustand, Cornerstone viewer packages, three, or Node I/O.
+//   src/core  imports no DOM, React, zustand, Cornerstone packages (viewer or codecs), three, or Node I/O.
+//   src/codecs adapts the decoder packages (@cornerstonejs/codec-*, dcmjs-codecs) to core's FrameCodecs.
 //   src/viewer is the only importer of @cornerstonejs/core|tools|dicom-image-loader;
 //   src/preview the only importer of three.
 import js from '@eslint/js';
@@ -18,6 +19,8 @@ const cornerstoneViewer = [
   '@cornerstonejs/metadata/*',
 ];
 const threeJs = ['three', 'three/*'];
+// Codec packages are used by src/codecs only; the core sees them through its FrameCodecs interface.
+const codecPackages = ['@cornerstonejs/*', 'dcmjs-codecs', 'dcmjs-codecs/*', '**/codecs/wasmCodecs', '**/codecs/jpeg12'];
 const ui = ['react', 'react/*', 'react-dom', 'react-dom/*', 'zustand', 'zustand/*'];
 const nodeIo = ['fs', 'fs/*', 'node:*', 'path', 'os', 'child_process', 'worker_threads', 'zlib'];
 
@@ -42,11 +45,18 @@ export default tseslint.config(
     languageOptions: { globals: {} },
     rules: {
       ...restrict(
-        [...cornerstoneViewer, ...threeJs, ...ui, ...nodeIo, '**/workers/**', '**/viewer/**', '**/preview/**', '**/ui/**', '**/store/**', '**/cli/**'],
-        'src/core is pure: no DOM, UI, Cornerstone, three.js or Node I/O (see docs/architecture.md).',
+        [...cornerstoneViewer, ...codecPackages, ...threeJs, ...ui, ...nodeIo, '**/workers/**', '**/viewer/**', '**/preview/**', '**/ui/**', '**/store/**', '**/cli/**'],
+        'src/core is pure: no DOM, UI, Cornerstone, codec packages, three.js or Node I/O (see docs/architecture.md).',
       ),
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'localStorage', 'fetch', 'process', 'require'],
     },
+  },
+  {
+    files: ['src/codecs/**'],
+    rules: restrict(
+      [...cornerstoneViewer, ...threeJs, ...ui, ...nodeIo, '**/workers/**', '**/viewer/**', '**/preview/**', '**/ui/**', '**/store/**', '**/cli/**'],
+      'src/codecs adapts decoder packages to the core; it reads no files itself.',
+    ),
   },
   {
     files: ['src/workers/**'],

@@ -1,7 +1,7 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { WASM_FILES, WasmCodecs } from '../core/dicom/codecs/wasmCodecs';
+import { WASM_FILES, WasmCodecs } from '../codecs/wasmCodecs';
 import type { InputFile } from '../core/dicom/load';
 
 const require = createRequire(import.meta.url);

@@ -3,8 +3,8 @@ import openjpegWasm from '@cornerstonejs/codec-openjpeg/decodewasm?url';
 import openjphWasm from '@cornerstonejs/codec-openjph/wasm?url';
 import libjpegTurboWasm from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm?url';
 import dcmjsCodecsWasm from 'dcmjs-codecs/build/dcmjs-native-codecs.wasm?url';
-import { WasmCodecs } from '../core/dicom/codecs/wasmCodecs';
-import type { WasmCodecName } from '../core/dicom/codecs/wasmCodecs';
+import { WasmCodecs } from '../codecs/wasmCodecs';
+import type { WasmCodecName } from '../codecs/wasmCodecs';
 
 /** The codecs' .wasm files are emitted by Vite as assets and fetched on first use. */
 const urls: Record<WasmCodecName, string> = {

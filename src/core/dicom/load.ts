@@ -1,7 +1,7 @@
 import { type CancelSignal, VoxelprintError, throwIfCancelled } from '../errors';
 import { VolumeAssembler } from '../volume/assemble';
 import type { Volume } from '../volume/volume';
-import type { WasmCodecs } from './codecs/wasmCodecs';
+import type { FrameCodecs } from './codecs/frameCodecs';
 import type { InstanceHeader, SkippedFile } from './parse';
 import { HEADER_PREFIX_STEPS, parseDataSet, parseDicomFile, parseDicomHeader } from './parse';
 import type { ParseResult } from './parse';
@@ -98,7 +98,7 @@ export async function decodeFileSlices(
   header: InstanceHeader,
   requests: readonly SliceRequest[],
   preferInt16: boolean,
-  codecs: WasmCodecs,
+  codecs: FrameCodecs,
   volume?: { readonly voxels: Int16Array | Float32Array; readonly sliceSize: number },
 ): Promise<DecodedSlice[]> {
   const parsed = parseDataSet(bytes, header.fileName);
@@ -142,7 +142,7 @@ export async function loadVolume(
   files: readonly InputFile[],
   scan: ScanResult,
   stackId: string | undefined,
-  codecs: WasmCodecs,
+  codecs: FrameCodecs,
   opts: RunOptions = {},
 ): Promise<Volume> {
   const plan = planOf(scan, stackId);

@@ -1,13 +1,10 @@
 import type { DataSet, Element } from 'dicom-parser';
-import { Decoder as JpegLosslessDecoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
 import { VoxelprintError } from '../errors';
 import type { FrameHeader, InstanceHeader } from './parse';
 import { frameByteLength } from './parse';
 import { EXPLICIT_BE, transferSyntax } from './transferSyntax';
-import type { WasmCodecs } from './codecs/wasmCodecs';
-import { runWasmDecoder } from './codecs/wasmCodecs';
+import type { FrameCodecs } from './codecs/frameCodecs';
 import { decodeRle } from './codecs/rle';
-import { decodeJpeg12 } from './codecs/jpeg12';
 
 /** Raw stored samples of one frame, one unsigned word per sample, host byte order. */
 export type StoredWords = Uint8Array | Uint16Array | Uint32Array;
@@ -92,68 +89,37 @@ export function encapsulatedFrame(ds: DataSet, el: Element, h: InstanceHeader, f
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
-/** SOF precision of a DCT JPEG stream (8 or 12), or undefined if no SOF marker was found. */
-function jpegPrecision(b: Uint8Array): number | undefined {
-  let i = 2;
-  while (i + 4 < b.length) {
-    if (b[i] !== 0xff) return undefined;
-    const marker = b[i + 1];
-    if (marker === 0xff) {
-      i++;
-      continue;
-    }
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return b[i + 4];
-    i += 2 + ((b[i + 2] << 8) | b[i + 3]);
-  }
-  return undefined;
-}
-
 function wordsFromBytes(bytes: Uint8Array, bitsPerSample: number): StoredWords {
   if (bitsPerSample <= 8) return bytes;
   if (bytes.byteOffset % 2 === 0) return new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
   return new Uint16Array(bytes.slice().buffer);
 }
 
-async function decodeCompressed(encoded: Uint8Array, h: InstanceHeader, frame: number, codecs: WasmCodecs): Promise<StoredWords> {
-  const ts = transferSyntax(h.transferSyntaxUid);
+async function decodeCompressed(encoded: Uint8Array, h: InstanceHeader, frame: number, codecs: FrameCodecs): Promise<StoredWords> {
+  const encoding = transferSyntax(h.transferSyntaxUid)?.encoding;
   const samples = h.rows * h.columns * h.samplesPerPixel;
   let words: StoredWords;
   let width = h.columns;
   let height = h.rows;
-  const viaWasm = async (name: Parameters<WasmCodecs['decoder']>[0]): Promise<StoredWords> => {
-    const { info, bytes } = runWasmDecoder(await codecs.decoder(name), encoded);
-    width = info.width;
-    height = info.height;
-    return wordsFromBytes(bytes, info.bitsPerSample);
-  };
-  switch (ts?.encoding) {
+  switch (encoding) {
     case 'rle':
       words = decodeRle(encoded, h, () => fail(h, frame, 'RLE stream is damaged'));
-      break;
-    case 'jpeg-baseline':
-    case 'jpeg-extended': {
-      const precision = jpegPrecision(encoded);
-      if (precision === 8) words = await viaWasm('libjpeg-turbo-8bit');
-      else words = wordsFromBytes(decodeJpeg12(await codecs.jpeg12(), encoded, h), precision ?? h.bitsStored);
-      break;
-    }
-    case 'jpeg-lossless': {
-      const out = new JpegLosslessDecoder().decode(encoded.buffer as ArrayBuffer, encoded.byteOffset, encoded.length, h.bitsAllocated <= 8 ? 1 : 2);
-      words = out instanceof Uint16Array ? out : new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-      break;
-    }
-    case 'jpeg-ls':
-      words = await viaWasm('charls');
-      break;
-    case 'jpeg2000':
-      words = await viaWasm('openjpeg');
-      break;
-    case 'htj2k':
-      words = await viaWasm('openjph');
       break;
     case 'encapsulated-uncompressed':
       words = h.bitsAllocated === 8 ? encoded : wordsFromBytes(encoded, h.bitsAllocated);
       break;
+    case 'jpeg-baseline':
+    case 'jpeg-extended':
+    case 'jpeg-lossless':
+    case 'jpeg-ls':
+    case 'jpeg2000':
+    case 'htj2k': {
+      const decoded = await codecs.decode(encoding, encoded, h);
+      width = decoded.width;
+      height = decoded.height;
+      words = wordsFromBytes(decoded.bytes, decoded.bitsPerSample);
+      break;
+    }
     default:
       throw fail(h, frame, `no decoder for transfer syntax ${h.transferSyntaxUid}`);
   }
@@ -165,7 +131,7 @@ async function decodeCompressed(encoded: Uint8Array, h: InstanceHeader, frame: n
 }
 
 /** Decodes one frame to its stored words (before masking, sign extension and rescale). */
-export async function decodeFrameWords(ds: DataSet, h: InstanceHeader, frame: number, codecs: WasmCodecs): Promise<StoredWords> {
+export async function decodeFrameWords(ds: DataSet, h: InstanceHeader, frame: number, codecs: FrameCodecs): Promise<StoredWords> {
   const el = ds.elements['x7fe00010'];
   if (!el) throw fail(h, frame, 'no pixel data');
   if (!h.encapsulated) return nativeFrame(ds, el, h, frame);
