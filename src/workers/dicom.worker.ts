@@ -1,7 +1,8 @@
 /// <reference lib="webworker" />
 import { serializeError } from '../core/errors';
 import { decodeFileSlices } from '../core/dicom/load';
-import { HEADER_PREFIX_STEPS, parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
+import { HEADER_PREFIX_STEPS } from '../core/dicom/dataSet';
+import { parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
 import type { ParseResult } from '../core/dicom/parse';
 import { browserCodecs } from './browserCodecs';
 import type { SourceRef, WireSlice, WorkerRequest, WorkerResponse } from './dicomProtocol';
