@@ -11,12 +11,13 @@
  *
  * Run: npx tsx bench/make-series.ts [--force]
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Vec3 } from '../src/core/geometry/vec3';
 import { CT_HEAD_PHANTOM, HU, ctHeadPhantomHuAtLps } from '../src/core/samples/ctHeadPhantom';
 import { makeSeries } from '../test/helpers/syntheticSeries';
+import { replaceFolder } from '../scripts/sampleFiles.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = resolve(here, 'data');
@@ -100,16 +101,7 @@ function main(): void {
     seriesDescription: 'Voxelprint load benchmark 512x512x256',
   });
   if (series.truth.clippedCount !== 0) throw new Error('values do not fit the stored range');
-  const tmp = `${SERIES_DIR}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  let bytes = 0;
-  for (const f of series.files) {
-    writeFileSync(join(tmp, f.name), f.bytes);
-    bytes += f.bytes.length;
-  }
-  rmSync(SERIES_DIR, { recursive: true, force: true });
-  renameSync(tmp, SERIES_DIR);
+  const bytes = replaceFolder(SERIES_DIR, series.files);
   const manifest: SeriesManifest = {
     version: VERSION,
     dimensions: [COLUMNS, ROWS, SLICES],

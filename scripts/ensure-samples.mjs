@@ -12,25 +12,14 @@
  * (public/samples/mri-colin27 is managed separately and not touched here.)
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sourceHash } from './sampleFiles.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const force = process.argv.includes('--force');
 const checkOnly = process.argv.includes('--check');
-
-/** Same algorithm as sourceHash() in scripts/make-ct-phantom.ts. */
-function sourceHash(paths) {
-  const h = createHash('sha256');
-  for (const p of paths) {
-    h.update(`${p}\0`);
-    h.update(readFileSync(join(root, p)));
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
 
 /** Why the CT phantom must be (re)generated, or null when it is current. */
 function ctPhantomStaleReason(dir) {
@@ -46,7 +35,7 @@ function ctPhantomStaleReason(dir) {
     return 'old manifest format';
   }
   if (manifest.sources.some((p) => typeof p !== 'string' || !existsSync(join(root, p)))) return 'sources changed';
-  if (sourceHash(manifest.sources) !== manifest.sourceHash) return 'sources changed';
+  if (sourceHash(root, manifest.sources) !== manifest.sourceHash) return 'sources changed';
   if (manifest.files.length === 0 || manifest.files.some((f) => !existsSync(join(dir, f)))) return 'files missing';
   return null;
 }

@@ -7,8 +7,6 @@
  * Run: npx tsx scripts/make-ct-phantom.ts [outDir]
  * Normally run by scripts/ensure-samples.mjs when the manifest is missing or outdated.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,6 +18,7 @@ import {
   ctHeadPhantomVolumesMm3,
 } from '../src/core/samples/ctHeadPhantom';
 import { makeSeries } from '../test/helpers/syntheticSeries';
+import { replaceFolder, sourceHash } from './sampleFiles.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -34,17 +33,6 @@ export const PHANTOM_SOURCES = [
   'src/core/dicom/writer.ts',
   'src/core/geometry/vec3.ts',
 ];
-
-/** sha256 over the sources' paths and contents (same algorithm as ensure-samples.mjs). */
-export function sourceHash(paths: readonly string[]): string {
-  const h = createHash('sha256');
-  for (const p of paths) {
-    h.update(`${p}\0`);
-    h.update(readFileSync(join(root, p)));
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
 
 const UID_ROOT = '1.2.826.0.1.3680043.10.1489.7';
 
@@ -86,18 +74,13 @@ function main(): void {
   });
   if (series.truth.clippedCount !== 0) throw new Error('phantom values do not fit the stored range');
 
-  const tmp = `${outDir}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  for (const f of series.files) writeFileSync(join(tmp, f.name), f.bytes);
-
   const volumes = ctHeadPhantomVolumesMm3;
   const manifest = {
     name: 'ct-phantom',
     version: CT_HEAD_PHANTOM_VERSION,
     generator: 'scripts/make-ct-phantom.ts',
     sources: PHANTOM_SOURCES,
-    sourceHash: sourceHash(PHANTOM_SOURCES),
+    sourceHash: sourceHash(root, PHANTOM_SOURCES),
     description: 'Synthetic CT head phantom with analytic ground truth (see README.md)',
     modality: 'CT',
     seriesInstanceUid: series.truth.seriesInstanceUid,
@@ -113,12 +96,11 @@ function main(): void {
     analyticVolumesMm3: volumes,
     files: series.files.map((f) => f.name),
   };
-  writeFileSync(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeFileSync(join(tmp, 'README.md'), readme(volumes));
-
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(dirname(outDir), { recursive: true });
-  renameSync(tmp, outDir);
+  replaceFolder(outDir, [
+    ...series.files,
+    { name: 'manifest.json', bytes: `${JSON.stringify(manifest, null, 2)}\n` },
+    { name: 'README.md', bytes: readme(volumes) },
+  ]);
   console.log(`ct-phantom: ${series.files.length} slices written to ${relative(process.cwd(), outDir) || '.'} in ${Date.now() - t0} ms`);
 }
 

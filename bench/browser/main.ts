@@ -32,6 +32,7 @@ import type { SourceRef } from '../../src/workers/dicomProtocol';
 import type { Volume } from '../../src/core/volume/volume';
 import { ijkToLps } from '../../src/core/volume/volume';
 import type { Vec3 } from '../../src/core/geometry/vec3';
+import { rng } from '../../test/helpers/syntheticSeries';
 
 const params = new URLSearchParams(location.search);
 const ROUNDS = Number(params.get('rounds') ?? 3);
@@ -243,16 +244,6 @@ interface Verify {
   readonly geometry: { ours: unknown; cornerstone: unknown };
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function verify(ours: Volume, cs: csTypes.IImageVolume, seed: number): Verify {
   const [nx, ny, nz] = ours.dimensions;
