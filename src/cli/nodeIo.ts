@@ -33,7 +33,7 @@ export async function listInputFiles(root: string): Promise<InputFile[]> {
 }
 
 function nodeFile(name: string, path: string, size: number): InputFile {
-  return { name, size, read: () => readBytes(path), readPrefix: (n) => readPrefix(path, n) };
+  return { name, read: () => readBytes(path), readPrefix: async (n) => ({ bytes: await readPrefix(path, n), size }) };
 }
 
 async function readPrefix(path: string, n: number): Promise<Uint8Array> {

@@ -1,9 +1,7 @@
 /// <reference lib="webworker" />
 import { serializeError } from '../core/errors';
-import { decodeFileSlices } from '../core/dicom/load';
-import { HEADER_PREFIX_STEPS } from '../core/dicom/dataSet';
-import { parseDicomFile, parseDicomHeader } from '../core/dicom/parse';
-import type { ParseResult } from '../core/dicom/parse';
+import { decodeFileSlices, readHeader } from '../core/dicom/load';
+import type { InputFile } from '../core/dicom/load';
 import { browserCodecs } from './browserCodecs';
 import type { SourceRef, WireSlice, WorkerRequest, WorkerResponse } from './dicomProtocol';
 
@@ -22,9 +20,9 @@ async function read(s: SourceRef): Promise<Uint8Array> {
 
 /**
  * Reads just the first bytes of a source and its total size, so headers are scanned without
- * reading pixel data. Undefined when the size is unknown (then the whole file is read).
+ * reading pixel data.
  */
-async function readPrefix(s: SourceRef, n: number): Promise<{ bytes: Uint8Array; size: number } | undefined> {
+async function readPrefix(s: SourceRef, n: number): Promise<{ bytes: Uint8Array; size: number }> {
   if (s.kind === 'file') return { bytes: new Uint8Array(await s.file.slice(0, n).arrayBuffer()), size: s.file.size };
   if (s.kind === 'bytes') return { bytes: new Uint8Array(s.bytes, 0, Math.min(n, s.bytes.byteLength)), size: s.bytes.byteLength };
   // Never let a partial response into the HTTP cache: Chromium may later stitch it into the
@@ -37,19 +35,8 @@ async function readPrefix(s: SourceRef, n: number): Promise<{ bytes: Uint8Array;
   return { bytes, size: bytes.length }; // the server sent the whole file
 }
 
-async function readHeader(s: SourceRef): Promise<ParseResult> {
-  for (const n of HEADER_PREFIX_STEPS) {
-    const prefix = await readPrefix(s, n);
-    if (!prefix || prefix.bytes.length >= prefix.size) {
-      // The whole file came back (small file, or a server without range support).
-      if (prefix) return parseDicomFile(prefix.bytes, s.name);
-      break;
-    }
-    const r = parseDicomHeader(prefix.bytes, s.name, prefix.size);
-    if (r !== 'need-whole-file') return r;
-  }
-  return parseDicomFile(await read(s), s.name);
-}
+/** A source as the core's InputFile (headers via readHeader's prefix steps). */
+const inputFile = (s: SourceRef): InputFile => ({ name: s.name, read: () => read(s), readPrefix: (n) => readPrefix(s, n) });
 
 scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
@@ -59,7 +46,7 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
         const s = msg.sources[index];
         let result;
         try {
-          result = await readHeader(s);
+          result = await readHeader(inputFile(s));
         } catch (e) {
           result = { ok: false as const, skipped: { fileName: s.name, code: 'io' as const, reason: `could not be read: ${(e as Error).message}` } };
         }

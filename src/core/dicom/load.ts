@@ -19,9 +19,11 @@ export interface InputFile {
   readonly name: string;
   /** Reads the whole file (for loading pixels, and for headers the prefix did not hold). */
   readonly read: () => Promise<Uint8Array>;
-  /** File size and a prefix reader: headers are scanned from the first bytes only. */
-  readonly size?: number;
-  readonly readPrefix?: (bytes: number) => Promise<Uint8Array>;
+  /**
+   * Reads up to `bytes` bytes from the start, with the file's total size, so headers are scanned
+   * without reading pixel data. A reader may return the whole file (then bytes.length === size).
+   */
+  readonly readPrefix?: (bytes: number) => Promise<{ readonly bytes: Uint8Array; readonly size: number }>;
 }
 
 export interface Progress {
@@ -66,8 +68,10 @@ export async function scanFiles(files: readonly InputFile[], opts: RunOptions = 
 /** One file's header: from its first bytes when it can say how big it is, else from all of it. */
 export async function readHeader(file: InputFile): Promise<ParseResult> {
   for (const n of HEADER_PREFIX_STEPS) {
-    if (!file.readPrefix || file.size === undefined || file.size <= n) break;
-    const r = parseDicomHeader(await file.readPrefix(n), file.name, file.size);
+    if (!file.readPrefix) break;
+    const prefix = await file.readPrefix(n);
+    if (prefix.bytes.length >= prefix.size) return parseDicomFile(prefix.bytes, file.name); // the whole file
+    const r = parseDicomHeader(prefix.bytes, file.name, prefix.size);
     if (r !== 'need-whole-file') return r;
   }
   return parseDicomFile(await file.read(), file.name);

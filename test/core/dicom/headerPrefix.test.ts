@@ -73,14 +73,13 @@ describe('readHeader: 16 KiB, then 256 KiB, then the whole file', () => {
       calls,
       file: {
         name,
-        size: bytes.length,
         read: async () => {
           calls.push('whole');
           return bytes;
         },
         readPrefix: async (n: number) => {
           calls.push(String(n));
-          return bytes.subarray(0, n);
+          return { bytes: bytes.subarray(0, n), size: bytes.length };
         },
       },
     };
