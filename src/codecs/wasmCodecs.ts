@@ -121,7 +121,7 @@ export class WasmCodecs implements FrameCodecs {
 }
 
 /** Runs one compressed frame through a WASM decoder; returns a copy of the decoded samples. */
-export function runWasmDecoder(decoder: WasmDecoder, encoded: Uint8Array): { info: FrameInfo; bytes: Uint8Array } {
+function runWasmDecoder(decoder: WasmDecoder, encoded: Uint8Array): { info: FrameInfo; bytes: Uint8Array } {
   const input = decoder.getEncodedBuffer(encoded.length);
   input.set(encoded);
   decoder.decode();

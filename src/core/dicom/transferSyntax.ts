@@ -45,7 +45,6 @@ export const DEFLATED_LE = '1.2.840.10008.1.2.1.99';
 export const EXPLICIT_BE = '1.2.840.10008.1.2.2';
 
 export const transferSyntax = (uid: string): TransferSyntaxInfo | undefined => byUid.get(uid);
-export const supportedTransferSyntaxes = (): readonly TransferSyntaxInfo[] => table;
 
 /** Names of transfer syntaxes we know but cannot decode, for clear refusals. */
 const known: Record<string, string> = {

@@ -21,5 +21,3 @@ export interface SegmentMesh {
   readonly mesh: TriangleMesh;
 }
 
-export const triangleCount = (m: TriangleMesh): number => m.indices.length / 3;
-export const vertexCount = (m: TriangleMesh): number => m.positionsMm.length / 3;

@@ -1,4 +1,5 @@
 import { VoxelprintError } from '../errors';
+import { paddingFill } from '../dicom/pixels';
 import type { VolumePlan } from '../dicom/series';
 import type { Volume, VolumeWarning, VoxelArray } from './volume';
 
@@ -36,7 +37,7 @@ export class VolumeAssembler {
     const buffer = useShared ? new SharedArrayBuffer(n * bytesPerVoxel) : new ArrayBuffer(n * bytesPerVoxel);
     this.voxels = plan.preferInt16 ? new Int16Array(buffer) : new Float32Array(buffer);
     if (useShared) this.shared = this.voxels;
-    this.fill = plan.modality === 'CT' ? -1024 : 0;
+    this.fill = paddingFill(plan.modality);
     this.refs = plan.sources.map(() => 0);
     this.done = new Array<boolean>(nz).fill(false);
     if (plan.outputs) for (const o of plan.outputs) {

@@ -83,10 +83,3 @@ export function lpsToIjk(g: VolumeGeometry, pointLps: Vec3): Vec3 {
   const [r, c, s] = g.directionLps;
   return [dot(d, r) / g.spacingMm[0], dot(d, c) / g.spacingMm[1], dot(d, s) / g.spacingMm[2]];
 }
-
-/** Nearest-voxel value at an LPS point, or undefined outside the grid. */
-export function valueAtLps(v: Volume, pointLps: Vec3): number | undefined {
-  const ijk = lpsToIjk(v, pointLps).map(Math.round) as unknown as [number, number, number];
-  for (let a = 0; a < 3; a++) if (ijk[a] < 0 || ijk[a] >= v.dimensions[a]) return undefined;
-  return v.voxels[voxelIndex(v, ijk[0], ijk[1], ijk[2])];
-}
