@@ -29,7 +29,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-cli/**', 'node_modules/**', 'public/**', 'test-output/**', 'bench/.dist/**', 'bench/data/**', 'bench/results/**'] },
+  { ignores: ['dist/**', 'dist-cli/**', 'node_modules/**', 'public/**', 'test-output/**', 'bench/.dist/**', 'bench/data/**', 'bench/results/**', 'src/kernel/assembly/**', 'src/kernel/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -56,6 +56,13 @@ export default tseslint.config(
     rules: restrict(
       [...cornerstoneViewer, ...threeJs, ...ui, ...nodeIo, '**/workers/**', '**/viewer/**', '**/preview/**', '**/ui/**', '**/store/**', '**/cli/**'],
       'src/codecs adapts decoder packages to the core; it reads no files itself.',
+    ),
+  },
+  {
+    files: ['src/kernel/**'],
+    rules: restrict(
+      [...cornerstoneViewer, ...codecPackages, ...threeJs, ...ui, ...nodeIo, '**/workers/**', '**/viewer/**', '**/preview/**', '**/ui/**', '**/store/**', '**/cli/**'],
+      'src/kernel wraps the WebAssembly kernel for the core; the platform hands it the module.',
     ),
   },
   {
