@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'no-series'
   | 'cancelled'
   | 'io'
-  | 'usage';
+  | 'usage'
+  | 'mesh-failed';
 
 export class VoxelprintError extends Error {
   readonly code: ErrorCode;

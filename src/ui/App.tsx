@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useStudyStore } from '../store/studyStore';
+import { ModelPanel } from './ModelPanel';
 import { OpenPanel } from './OpenPanel';
 import { ProgressBar } from './ProgressBar';
 import { SAMPLES, sampleSources } from './samples';
@@ -38,6 +39,7 @@ export function App() {
       <main data-status={status}>
         <SeriesTable />
         <SliceView />
+        <ModelPanel />
       </main>
     </div>
   );

@@ -25,6 +25,16 @@ export interface SurfaceInput {
    * mask, the inside is lo ≤ value ≤ hi. */
   readonly values?: VoxelArray;
   readonly range?: HuRange;
+  /**
+   * For a slab (a worker given part of the volume): the index of the first slice held by `mask`
+   * and `values`; they then hold whole slices from there. Default 0, the whole volume.
+   */
+  readonly firstSlice?: number;
+}
+
+/** The slices a chunk of steps [from, to) reads: [first, end). */
+export function chunkSlices(nz: number, from: number, to: number): [number, number] {
+  return [Math.max(0, from - 3), Math.min(nz, to)];
 }
 
 export interface MeshProgress {
@@ -68,14 +78,16 @@ class Grow<T extends Float32Array | Uint32Array> {
     this.append(src);
     if (offset !== 0) for (let i = this.length - src.length; i < this.length; i++) this.data[i] += offset;
   }
+  /** The filled part: a view when little would be wasted (a copy touches fresh memory, which is slow). */
   take(): T {
-    return this.data.slice(0, this.length) as T;
+    return (this.length * 4 >= this.data.length * 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length)) as T;
   }
 }
 
 export function kernelSettings(input: SurfaceInput): KernelSettings {
   const [nx, ny, nz] = input.dimensions;
-  const voxels = nx * ny * nz;
+  const voxels = input.firstSlice === undefined ? nx * ny * nz : (input.mask ?? input.values)!.length;
+  if (voxels % (nx * ny) !== 0 || (input.firstSlice ?? 0) + voxels / (nx * ny) > nz) throw new Error('surface nets: the slab does not fit the grid');
   if (!input.mask && !(input.values && input.range)) throw new Error('surface nets: need a mask, or values with a range');
   if (input.mask && input.mask.length !== voxels) throw new Error(`surface nets: mask has ${input.mask.length} voxels, grid ${voxels}`);
   if (input.values && input.values.length !== voxels) throw new Error(`surface nets: values have ${input.values.length} voxels, grid ${voxels}`);
@@ -106,11 +118,15 @@ export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: numb
   const sliceSize = nx * ny;
   const settings = kernelSettings(input);
   const useValues = settings.valueKind !== 'none';
+  const first = input.firstSlice ?? 0;
+  const held = ((input.mask ?? input.values)!.length / sliceSize) | 0;
   const push = (k: number): void => {
     const real = k >= 0 && k < nz;
+    if (real && (k < first || k >= first + held)) throw new Error(`surface nets: slice ${k} is outside the slab ${first}…${first + held - 1}`);
+    const at = (k - first) * sliceSize;
     kernel.pushSlice(
-      real && input.mask ? input.mask.subarray(k * sliceSize, (k + 1) * sliceSize) : null,
-      real && useValues ? input.values!.subarray(k * sliceSize, (k + 1) * sliceSize) : null,
+      real && input.mask ? input.mask.subarray(at, at + sliceSize) : null,
+      real && useValues ? input.values!.subarray(at, at + sliceSize) : null,
     );
   };
   kernel.begin(settings);

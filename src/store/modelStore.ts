@@ -1,0 +1,118 @@
+import { create } from 'zustand';
+import { isCancelled, VoxelprintError } from '../core/errors';
+import { exportMeshes } from '../core/export';
+import type { ExportFormat } from '../core/export';
+import type { MeshFrame, SegmentMesh } from '../core/mesh/mesh';
+import type { MeshStats } from '../core/mesh/stats';
+import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
+import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
+import { MeshWorkerPool } from '../workers/meshClient';
+import type { ModelProgress } from '../workers/meshClient';
+import { getVolume } from './volumeRegistry';
+
+export type ModelStatus = 'idle' | 'building' | 'ready' | 'error';
+
+export interface ModelSummary {
+  readonly name: string;
+  readonly stats: MeshStats;
+  readonly smoothing?: SmoothingReport;
+  readonly smoothingLevel: SmoothingLevel;
+  readonly selectedVoxels?: number;
+  readonly keptVoxels?: number;
+  readonly kernel: string;
+  readonly parts: number;
+  readonly seconds: number;
+}
+
+export interface ModelState {
+  readonly status: ModelStatus;
+  readonly presetId: string;
+  readonly keepLargest: boolean;
+  readonly smoothing: SmoothingLevel;
+  readonly progress?: ModelProgress;
+  readonly summary?: ModelSummary;
+  readonly error?: string;
+  set(patch: Partial<Pick<ModelState, 'presetId' | 'keepLargest' | 'smoothing'>>): void;
+  build(volumeId: string | undefined): Promise<void>;
+  cancel(): void;
+  /** Serialises the model; returns the files (name + bytes) to download. */
+  exportFiles(format: Exclude<ExportFormat, 'mtl'>, frame: MeshFrame): { fileName: string; bytes: Uint8Array }[];
+  clear(): void;
+}
+
+/** Segment colours (sRGB): bone ivory, others a neutral tint. */
+const COLOURS: Record<string, readonly [number, number, number]> = { bone: [230, 220, 200], skin: [222, 170, 140] };
+
+const pool = new MeshWorkerPool();
+let controller: AbortController | undefined;
+/** The model's mesh, outside React state (large arrays). */
+let model: SegmentMesh | undefined;
+
+const describe = (e: unknown): string =>
+  e instanceof VoxelprintError ? `${e.subject ? `${e.subject}: ` : ''}${e.message}` : e instanceof Error ? e.message : String(e);
+
+export const useModelStore = create<ModelState>()((set, get) => ({
+  status: 'idle',
+  presetId: 'bone',
+  keepLargest: true,
+  smoothing: 'medium',
+
+  set(patch) {
+    set(patch);
+  },
+
+  async build(volumeId) {
+    const volume = getVolume(volumeId);
+    if (!volume) return;
+    const preset = CT_TISSUE_PRESETS.find((p) => p.id === get().presetId);
+    if (!preset) return;
+    controller?.abort();
+    controller = new AbortController();
+    const { signal } = controller;
+    const started = performance.now();
+    set({ status: 'building', progress: undefined, error: undefined, summary: undefined });
+    model = undefined;
+    try {
+      const { keepLargest, smoothing } = get();
+      const built = await pool.createModel(
+        volume,
+        { range: { lo: preset.lo, hi: preset.hi }, keepLargest, smoothing },
+        { signal, onProgress: (progress) => set({ progress }) },
+      );
+      model = { name: preset.label, colorRgb: COLOURS[preset.id] ?? [200, 200, 210], mesh: built.result.mesh };
+      set({
+        status: 'ready',
+        progress: undefined,
+        summary: {
+          name: preset.label,
+          stats: built.result.stats,
+          smoothing: built.result.smoothing,
+          smoothingLevel: smoothing,
+          selectedVoxels: built.selectedVoxels,
+          keptVoxels: built.keptVoxels,
+          kernel: built.kernel,
+          parts: built.parts,
+          seconds: (performance.now() - started) / 1000,
+        },
+      });
+    } catch (e) {
+      if (isCancelled(e)) set({ status: 'idle', progress: undefined });
+      else set({ status: 'error', progress: undefined, error: describe(e) });
+    }
+  },
+
+  cancel() {
+    controller?.abort();
+  },
+
+  exportFiles(format, frame) {
+    if (!model) return [];
+    return exportMeshes({ meshes: [model], format, frame }).map((f) => ({ fileName: f.fileName, bytes: f.bytes }));
+  },
+
+  clear() {
+    controller?.abort();
+    model = undefined;
+    set({ status: 'idle', summary: undefined, progress: undefined, error: undefined });
+  },
+}));

@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import type { ExportFormat } from '../core/export';
+import type { MeshFrame } from '../core/mesh/mesh';
+import type { SmoothingLevel } from '../core/mesh/smooth';
+import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
+import { useModelStore } from '../store/modelStore';
+import { useStudyStore } from '../store/studyStore';
+
+const FORMATS: { id: Exclude<ExportFormat, 'mtl'>; label: string }[] = [
+  { id: 'stl', label: 'STL (binary)' },
+  { id: 'stl-ascii', label: 'STL (ASCII)' },
+  { id: 'obj', label: 'OBJ + MTL' },
+  { id: 'ply', label: 'PLY' },
+  { id: '3mf', label: '3MF' },
+];
+const FRAMES: { id: MeshFrame; label: string }[] = [
+  { id: 'LPS', label: 'Patient (LPS)' },
+  { id: 'RAS', label: 'Patient (RAS)' },
+  { id: 'print', label: 'Print bed (z = 0)' },
+];
+const PHASES = { segment: 'Keeping the largest piece', surface: 'Extracting the surface', finish: 'Smoothing and measuring' };
+
+const fmt = (x: number, digits: number): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function download(fileName: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** "Create model": tissue range → surface in the mesh workers → stats → export. */
+export function ModelPanel() {
+  const volumeId = useStudyStore((s) => s.volumeId);
+  const studyStatus = useStudyStore((s) => s.status);
+  const m = useModelStore();
+  const [format, setFormat] = useState<Exclude<ExportFormat, 'mtl'>>('stl');
+  const [frame, setFrame] = useState<MeshFrame>('LPS');
+  if (studyStatus !== 'ready' || !volumeId) return null;
+  const s = m.summary;
+  const size = s ? [0, 1, 2].map((a) => s.stats.bboxMm.max[a] - s.stats.bboxMm.min[a]) : [];
+  return (
+    <section className="model" aria-label="Model">
+      <h2>Model</h2>
+      <div className="model-settings">
+        <label>
+          Tissue{' '}
+          <select aria-label="Tissue" value={m.presetId} onChange={(e) => m.set({ presetId: e.target.value })} disabled={m.status === 'building'}>
+            {CT_TISSUE_PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label} ({p.lo} to {p.hi} HU)
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={m.keepLargest} onChange={(e) => m.set({ keepLargest: e.target.checked })} disabled={m.status === 'building'} /> Keep
+          largest piece
+        </label>
+        <label>
+          Smoothing{' '}
+          <select aria-label="Smoothing" value={m.smoothing} onChange={(e) => m.set({ smoothing: e.target.value as SmoothingLevel })} disabled={m.status === 'building'}>
+            {(['off', 'low', 'medium', 'high'] as const).map((l) => (
+              <option key={l} value={l}>
+                {l}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => void m.build(volumeId)} disabled={m.status === 'building'}>
+          Create model
+        </button>
+      </div>
+      {m.status === 'building' && (
+        <div className="progress" role="status" aria-label="Model progress">
+          <span>{m.progress ? `${PHASES[m.progress.phase]} ${m.progress.phase === 'surface' ? `${m.progress.done} / ${m.progress.total}` : ''}` : 'Starting'}</span>
+          <progress aria-label="Model progress" max={m.progress?.total || 1} value={m.progress?.done ?? 0} />
+          <button type="button" onClick={m.cancel}>
+            Cancel model
+          </button>
+        </div>
+      )}
+      {m.status === 'error' && (
+        <p role="alert" className="error">
+          {m.error}
+        </p>
+      )}
+      {s && (
+        <>
+          <dl className="model-stats" aria-label="Model statistics">
+            <dt>Volume</dt>
+            <dd data-testid="model-volume-mm3" data-value={s.stats.volumeMm3}>
+              {fmt(s.stats.volumeMm3 / 1000, 2)} cm³
+            </dd>
+            <dt>Surface area</dt>
+            <dd>{fmt(s.stats.areaMm2 / 100, 1)} cm²</dd>
+            <dt>Size (x × y × z)</dt>
+            <dd data-testid="model-size-mm">{size.map((v) => fmt(v, 1)).join(' × ')} mm</dd>
+            <dt>Triangles</dt>
+            <dd data-testid="model-triangles">{s.stats.triangles.toLocaleString('en-US')}</dd>
+            <dt>Shells</dt>
+            <dd data-testid="model-shells">{s.stats.shells}</dd>
+            <dt>Watertight</dt>
+            <dd data-testid="model-watertight">{s.stats.watertight && s.stats.manifold ? 'yes' : 'no'}</dd>
+            <dt>Smoothing deviation</dt>
+            <dd>
+              {s.smoothing
+                ? `${s.smoothingLevel}: max ${fmt(s.smoothing.deviation?.maxMm ?? s.smoothing.maxDisplacementMm, 2)} mm, mean ${fmt(s.smoothing.deviation?.meanMm ?? s.smoothing.meanDisplacementMm, 2)} mm`
+                : 'off'}
+            </dd>
+            <dt>Built</dt>
+            <dd data-testid="model-engine">
+              {s.kernel === 'wasm' ? 'WebAssembly' : 'TypeScript'} mesher, {s.parts} worker{s.parts > 1 ? 's' : ''}, {fmt(s.seconds, 1)} s
+            </dd>
+          </dl>
+          <div className="model-export">
+            <label>
+              Format{' '}
+              <select aria-label="Format" value={format} onChange={(e) => setFormat(e.target.value as Exclude<ExportFormat, 'mtl'>)}>
+                {FORMATS.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Frame{' '}
+              <select aria-label="Frame" value={frame} onChange={(e) => setFrame(e.target.value as MeshFrame)}>
+                {FRAMES.map((f) => (
+                  <option key={f.id} value={f.id}>
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="button" onClick={() => m.exportFiles(format, frame).forEach((f) => download(f.fileName, f.bytes))}>
+              Export
+            </button>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}

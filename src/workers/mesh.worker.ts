@@ -1,0 +1,60 @@
+/// <reference lib="webworker" />
+import kernelUrl from '../kernel/build/surfaceNets.wasm?url';
+import { serializeError } from '../core/errors';
+import { finishModel, segmentRange } from '../core/mesh/model';
+import { meshChunk, voxelMeshToLps } from '../core/mesh/surfaceNets';
+import type { SurfaceKernel } from '../core/mesh/surfaceKernel';
+import { TsSurfaceKernel } from '../core/mesh/surfaceKernel';
+import { createWasmSurfaceKernel } from '../kernel/wasmSurfaceKernel';
+import type { MeshRequest, MeshResponse } from './meshProtocol';
+
+/** Thin worker over the core's meshing: segmentation, a chunk of the surface, finishing. */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const post = (m: MeshResponse, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
+
+let wasmKernel: Promise<SurfaceKernel> | undefined;
+const tsKernel = new TsSurfaceKernel();
+
+/** The WebAssembly kernel, compiled once per worker and kept (its memory is reused); TS if it fails. */
+function kernel(choice: 'auto' | 'typescript'): Promise<SurfaceKernel> {
+  if (choice === 'typescript') return Promise.resolve(tsKernel);
+  wasmKernel ??= (async () => {
+    try {
+      const response = await fetch(kernelUrl);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return await createWasmSurfaceKernel(await response.arrayBuffer());
+    } catch (e) {
+      console.warn(`voxelprint: WebAssembly mesher unavailable (${(e as Error).message}); using the TypeScript one`);
+      return tsKernel;
+    }
+  })();
+  return wasmKernel;
+}
+
+const transferable = (a: ArrayBufferView): Transferable[] => (a.buffer instanceof ArrayBuffer ? [a.buffer] : []);
+
+scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
+  const msg = ev.data;
+  try {
+    if (msg.type === 'segment') {
+      const n = msg.values.length;
+      const into = msg.shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
+      const r = segmentRange(msg.values, msg.dimensions, msg.range, msg.keepLargest, into);
+      post({ type: 'segmented', id: msg.id, mask: r.mask, selectedVoxels: r.selectedVoxels, keptVoxels: r.keptVoxels }, transferable(r.mask));
+    } else if (msg.type === 'surface') {
+      const k = await kernel(msg.kernel);
+      const chunk = meshChunk(k, msg.input, msg.from, msg.to, {
+        onProgress: (p) => post({ type: 'progress', id: msg.id, done: p.stepsDone, total: p.stepsTotal }),
+      });
+      post({ type: 'surface', id: msg.id, chunk, kernel: k.name }, [...transferable(chunk.positions), ...transferable(chunk.indices)]);
+    } else {
+      const raw = voxelMeshToLps(msg.positions, msg.indices, msg.geometry);
+      const result = finishModel(raw, msg.geometry, msg.settings);
+      const m = result.mesh;
+      const transfer = [...transferable(m.positionsMm), ...(m.indices.buffer === msg.indices.buffer ? [] : transferable(m.indices))];
+      post({ type: 'finished', id: msg.id, result }, transfer);
+    }
+  } catch (e) {
+    post({ type: 'error', id: msg.id, error: serializeError(e) });
+  }
+};

@@ -1,0 +1,195 @@
+import { VoxelprintError, deserializeError } from '../core/errors';
+import type { FinishSettings, ModelResult } from '../core/mesh/model';
+import { chunkSlices, mergeChunks, splitSteps } from '../core/mesh/surfaceNets';
+import type { SurfaceInput, VoxelChunk } from '../core/mesh/surfaceNets';
+import type { HuRange } from '../core/segmentation/presets';
+import type { Volume } from '../core/volume/volume';
+import type { KernelChoice, MeshRequest, MeshResponse } from './meshProtocol';
+
+export type ModelPhase = 'segment' | 'surface' | 'finish';
+
+export interface ModelProgress {
+  readonly phase: ModelPhase;
+  readonly done: number;
+  readonly total: number;
+}
+
+export interface ModelRequest extends FinishSettings {
+  readonly range: HuRange;
+  readonly keepLargest: boolean;
+}
+
+export interface ModelRunOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ModelProgress) => void;
+  /** Chunks to split the surface into (default: every worker when memory is shared, else 1). */
+  readonly parts?: number;
+  readonly kernel?: KernelChoice;
+}
+
+export interface BuiltModel {
+  readonly result: ModelResult;
+  /** Voxels in the range and in the kept piece; known only when the largest piece was kept. */
+  readonly selectedVoxels?: number;
+  readonly keptVoxels?: number;
+  /** 'wasm' or 'typescript', and how many workers shared the surface extraction. */
+  readonly kernel: string;
+  readonly parts: number;
+}
+
+const isShared = (a: ArrayBufferView): boolean => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+
+/**
+ * Mesh workers: segmentation, surface extraction split by slabs of lattice layers (seam-free,
+ * see surfaceNets.ts), and finishing (smoothing, stats), all off the main thread. With shared
+ * memory the workers read the volume in place; otherwise each gets a copy of its slab only.
+ * Cancelling terminates the workers; the next job starts fresh ones.
+ */
+export class MeshWorkerPool {
+  private workers: Worker[] = [];
+  private nextId = 1;
+
+  constructor(readonly size = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2))) {}
+
+  private ensureWorkers(): Worker[] {
+    while (this.workers.length < this.size) {
+      this.workers.push(new Worker(new URL('./mesh.worker.ts', import.meta.url), { type: 'module', name: 'voxelprint-mesh' }));
+    }
+    return this.workers;
+  }
+
+  dispose(): void {
+    for (const w of this.workers) w.terminate();
+    this.workers = [];
+  }
+
+  /** One request to one worker; progress messages go to `onProgress`. */
+  private call<T extends MeshResponse['type']>(
+    w: Worker,
+    request: (id: number) => MeshRequest,
+    expect: T,
+    transfer: Transferable[],
+    signal: AbortSignal | undefined,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<Extract<MeshResponse, { type: T }>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new VoxelprintError('cancelled', 'cancelled by the user'));
+      const cleanup = (): void => {
+        w.removeEventListener('message', onMessage);
+        w.removeEventListener('error', onError);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const onMessage = (ev: MessageEvent<MeshResponse>): void => {
+        const m = ev.data;
+        if (m.id !== id) return;
+        if (m.type === 'progress') return onProgress?.(m.done, m.total);
+        cleanup();
+        if (m.type === 'error') reject(deserializeError(m.error));
+        else if (m.type === expect) resolve(m as Extract<MeshResponse, { type: T }>);
+        else reject(new VoxelprintError('mesh-failed', `mesh worker answered ${m.type} to ${expect}`));
+      };
+      const onError = (ev: ErrorEvent): void => {
+        cleanup();
+        reject(new VoxelprintError('mesh-failed', `mesh worker failed: ${ev.message}`));
+      };
+      const onAbort = (): void => {
+        cleanup();
+        this.dispose();
+        reject(new VoxelprintError('cancelled', 'cancelled by the user'));
+      };
+      w.addEventListener('message', onMessage);
+      w.addEventListener('error', onError);
+      signal?.addEventListener('abort', onAbort);
+      w.postMessage(request(id), transfer);
+    });
+  }
+
+  /** Segments `range` on the volume, extracts its surface and finishes the model. */
+  async createModel(volume: Volume, req: ModelRequest, opts: ModelRunOptions = {}): Promise<BuiltModel> {
+    const { signal, onProgress } = opts;
+    const workers = this.ensureWorkers();
+    const [nx, ny, nz] = volume.dimensions;
+    const sliceSize = nx * ny;
+    const shared = isShared(volume.voxels);
+
+    // 1. The mask: only needed to keep the largest piece; otherwise the kernel thresholds itself.
+    let mask: Uint8Array | undefined;
+    let selectedVoxels: number | undefined;
+    let keptVoxels: number | undefined;
+    if (req.keepLargest) {
+      onProgress?.({ phase: 'segment', done: 0, total: 1 });
+      const r = await this.call(
+        workers[0],
+        (id) => ({ type: 'segment', id, dimensions: volume.dimensions, values: volume.voxels, range: req.range, keepLargest: true, shared }),
+        'segmented',
+        [],
+        signal,
+      );
+      mask = r.mask;
+      selectedVoxels = r.selectedVoxels;
+      keptVoxels = r.keptVoxels;
+      if (keptVoxels === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${req.range.lo}…${req.range.hi}: nothing to mesh`);
+    }
+
+    // 2. The surface, split across the workers when they can share the volume.
+    const parts = Math.max(1, Math.min(opts.parts ?? (shared ? workers.length : 1), workers.length));
+    const ranges = splitSteps(nz, parts);
+    const done = new Array<number>(ranges.length).fill(0);
+    const totalSteps = nz + 1;
+    onProgress?.({ phase: 'surface', done: 0, total: totalSteps });
+    const chunks: VoxelChunk[] = [];
+    let kernelName = '';
+    await Promise.all(
+      ranges.map(async ([from, to], p) => {
+        let input: SurfaceInput;
+        if (shared && (!mask || isShared(mask))) {
+          input = { dimensions: volume.dimensions, mask, values: volume.voxels, range: req.range };
+        } else {
+          const [first, end] = chunkSlices(nz, from, to);
+          input = {
+            dimensions: volume.dimensions,
+            mask: mask?.slice(first * sliceSize, end * sliceSize),
+            values: volume.voxels.slice(first * sliceSize, end * sliceSize),
+            range: req.range,
+            firstSlice: first,
+          };
+        }
+        const r = await this.call(
+          workers[p],
+          (id) => ({ type: 'surface', id, input, from, to, kernel: opts.kernel ?? 'auto' }),
+          'surface',
+          [],
+          signal,
+          (d) => {
+            done[p] = d;
+            onProgress?.({ phase: 'surface', done: done.reduce((a, b) => a + b, 0), total: totalSteps });
+          },
+        );
+        chunks[p] = r.chunk;
+        kernelName = r.kernel;
+      }),
+    );
+    const merged = mergeChunks(chunks);
+    if (merged.indices.length === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${req.range.lo}…${req.range.hi}: nothing to mesh`);
+
+    // 3. Finish (LPS, smoothing, stats) in a worker.
+    onProgress?.({ phase: 'finish', done: 0, total: 1 });
+    const positions = merged.positions;
+    const indices = merged.indices;
+    const transfer: Transferable[] = [];
+    if (positions.buffer instanceof ArrayBuffer) transfer.push(positions.buffer);
+    if (indices.buffer instanceof ArrayBuffer && indices.buffer !== positions.buffer) transfer.push(indices.buffer);
+    const f = await this.call(
+      workers[0],
+      (id) => ({ type: 'finish', id, positions, indices, geometry: geometryOf(volume), settings: { smoothing: req.smoothing } }),
+      'finished',
+      transfer,
+      signal,
+    );
+    onProgress?.({ phase: 'finish', done: 1, total: 1 });
+    return { result: f.result, selectedVoxels, keptVoxels, kernel: kernelName, parts };
+  }
+}
+
+const geometryOf = (v: Volume) => ({ dimensions: v.dimensions, spacingMm: v.spacingMm, originLps: v.originLps, directionLps: v.directionLps });

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { listInputFiles, nodeCodecs } from '../../src/cli/nodeIo';
+import { loadVolume, scanFiles } from '../../src/core/dicom/load';
+import { exportMeshes } from '../../src/core/export';
+import { finishModel, segmentRange } from '../../src/core/mesh/model';
+import { extractSurface } from '../../src/core/mesh/surfaceNets';
+import { TsSurfaceKernel } from '../../src/core/mesh/surfaceKernel';
+import { meshStats } from '../../src/core/mesh/stats';
+import { CT_HEAD_PHANTOM, ctHeadPhantomVolumesMm3 } from '../../src/core/samples/ctHeadPhantom';
+import { parseBinaryStl } from '../helpers/meshParsers';
+import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+
+/** The STL the CLI's pipeline writes for the phantom's bone, in this process with the TypeScript kernel. */
+async function referenceStl(): Promise<Uint8Array> {
+  const files = await listInputFiles('public/samples/ct-phantom');
+  const scan = await scanFiles(files);
+  const volume = await loadVolume(files, scan, scan.preferredStackId, nodeCodecs());
+  const range = { lo: 226, hi: 3071 };
+  const { mask } = segmentRange(volume.voxels, volume.dimensions, range, true);
+  const raw = extractSurface({ dimensions: volume.dimensions, mask, values: volume.voxels, range }, volume, new TsSurfaceKernel());
+  const { mesh } = finishModel(raw, volume, { smoothing: 'medium' });
+  return exportMeshes({ meshes: [{ name: 'Bone', colorRgb: [230, 220, 200], mesh }], format: 'stl', frame: 'LPS' })[0].bytes;
+}
+
+describe('create a model in the browser (mesh workers, WebAssembly kernel)', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('CT phantom → bone → create model → export STL: the skull, closed, identical to the CLI pipeline', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=ct-phantom`);
+    await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+
+    await page.getByRole('combobox', { name: 'Tissue' }).selectOption('bone');
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('medium');
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Keep largest piece' }).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await page.getByTestId('model-watertight').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('model-watertight').textContent()).toBe('yes');
+    expect(await page.getByTestId('model-shells').textContent()).toBe('2');
+    const engine = (await page.getByTestId('model-engine').textContent()) ?? '';
+    expect(engine).toContain('WebAssembly mesher');
+    // Split across the workers (shared memory): the same file as one in-process run below.
+    const workers = Number(/(\d+) workers?/.exec(engine)?.[1]);
+    expect(workers).toBe(Math.max(1, Math.min(4, cores)));
+    const volumeMm3 = Number(await page.getByTestId('model-volume-mm3').getAttribute('data-value'));
+    const skull = ctHeadPhantomVolumesMm3.skullMm3;
+    expect(Math.abs(volumeMm3 - skull) / skull).toBeLessThan(0.03);
+    await page.screenshot({ path: screenshotPath('model-bone-ct-phantom'), fullPage: true });
+
+    await page.getByRole('combobox', { name: 'Format' }).selectOption('stl');
+    await page.getByRole('combobox', { name: 'Frame' }).selectOption('LPS');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^voxelprint-[a-z0-9-]+\.stl$/);
+    expect(download.suggestedFilename().toLowerCase()).not.toContain('phantom');
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+
+    // The downloaded model: closed, manifold, the skull's analytic volume and extent.
+    const stl = parseBinaryStl(bytes);
+    expect(new TextDecoder().decode(stl.header).trimEnd()).toBe('VOXELPRINT SPACE=LPS UNITS=mm');
+    const positionsMm = Float32Array.from(stl.part.triangles);
+    // Weld identical positions back into an indexed mesh to check the topology.
+    const ids = new Map<string, number>();
+    const indices = new Uint32Array(positionsMm.length / 3);
+    const welded: number[] = [];
+    for (let v = 0; v < indices.length; v++) {
+      const key = `${positionsMm[v * 3]},${positionsMm[v * 3 + 1]},${positionsMm[v * 3 + 2]}`;
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = ids.size;
+        ids.set(key, id);
+        welded.push(positionsMm[v * 3], positionsMm[v * 3 + 1], positionsMm[v * 3 + 2]);
+      }
+      indices[v] = id;
+    }
+    const s = meshStats({ positionsMm: Float32Array.from(welded), indices, frame: 'LPS' });
+    expect(s.boundaryEdges).toBe(0);
+    expect(s.inconsistentlyOrientedEdges).toBe(0);
+    expect(Math.abs(s.volumeMm3 - volumeMm3) / volumeMm3).toBeLessThan(1e-4);
+    const [cx, cy, cz] = CT_HEAD_PHANTOM.centerLps;
+    const [a, b, c] = CT_HEAD_PHANTOM.skullOuterSemiAxesMm;
+    [cx - a, cy - b, cz - c].forEach((v, i) => expect(Math.abs(s.bboxMm.min[i] - v)).toBeLessThan(1.5));
+    [cx + a, cy + b, cz + c].forEach((v, i) => expect(Math.abs(s.bboxMm.max[i] - v)).toBeLessThan(1.5));
+
+    // Byte for byte what the same pipeline gives in Node with the TypeScript kernel in one piece:
+    // the WebAssembly kernel, the worker split and the join change nothing.
+    const reference = await referenceStl();
+    expect(bytes.length).toBe(reference.length);
+    expect(Buffer.from(bytes).equals(Buffer.from(reference))).toBe(true);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('progress is shown and Cancel stops the build; building again works', async () => {
+    const { page } = browser;
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('high');
+    await page.getByRole('combobox', { name: 'Tissue' }).selectOption('soft-tissue');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    const progress = page.getByRole('status', { name: 'Model progress' });
+    await progress.waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: 'Cancel model' }).click();
+    await progress.waitFor({ state: 'detached', timeout: 10_000 });
+    expect(await page.getByTestId('model-watertight').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+
+    await page.getByRole('combobox', { name: 'Tissue' }).selectOption('bone');
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('off');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await page.getByTestId('model-watertight').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('model-watertight').textContent()).toBe('yes');
+    expect(browser.errors).toEqual([]);
+  });
+});
