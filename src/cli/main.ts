@@ -13,7 +13,7 @@ import type { ExportFormat } from '../core/export/fileNames';
 import type { MeshFrame } from '../core/mesh/mesh';
 import { meshStats } from '../core/mesh/stats';
 import { SMOOTHING_LEVELS, smoothMesh } from '../core/mesh/smooth';
-import type { SmoothingLevel } from '../core/mesh/smooth';
+import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
 import { extractSurface } from '../core/mesh/surfaceNets';
 import { keepLargestIsland } from '../core/segmentation/islands';
 import { CT_TISSUE_PRESETS, parseHuRange, presetById } from '../core/segmentation/presets';
@@ -212,6 +212,13 @@ function convertSettings(args: Args): ConvertSettings | string {
   return { range: { lo: range.lo, hi: range.hi }, rangeLabel, keepLargest: args.keepLargest, frame, format, smooth, output: args.output };
 }
 
+/** The smoothing line of the stats: measured deviation from the unsmoothed surface, and the displacement bound. */
+function smoothingLine(level: SmoothingLevel, report: SmoothingReport | undefined): string {
+  if (!report) return 'smoothing: off';
+  const measured = report.deviation ? `deviation max ${fmt(report.deviation.maxMm, 3)} mm, mean ${fmt(report.deviation.meanMm, 3)} mm (measured to the unsmoothed surface); ` : '';
+  return `smoothing ${level}: ${measured}vertex displacement max ${fmt(report.maxDisplacementMm, 3)} mm, mean ${fmt(report.meanDisplacementMm, 3)} mm (bounded to half a voxel)`;
+}
+
 async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
   let mask = thresholdMask(volume.voxels, s.range);
   const selected = mask.reduce((n, v) => n + v, 0);
@@ -240,9 +247,8 @@ async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
     `watertight ${stats.watertight ? 'yes' : 'NO'}, manifold ${stats.manifold ? 'yes' : 'NO'}, non-manifold edges ${stats.nonManifoldEdges}, vertices ${stats.nonManifoldVertices}`,
     `volume ${fmt(stats.volumeMm3, 1)} mm³ (${fmt(stats.volumeMm3 / 1000, 2)} cm³), area ${fmt(stats.areaMm2, 1)} mm²`,
     `bbox LPS min ${vec(b.min, 2)} max ${vec(b.max, 2)} mm, size ${vec([0, 1, 2].map((a) => b.max[a] - b.min[a]), 2)} mm`,
-    smoothed
-      ? `smoothing ${s.smooth}: deviation max ${fmt(smoothed.report.maxDeviationMm, 3)} mm, mean ${fmt(smoothed.report.meanDeviationMm, 3)} mm (bounded to half a voxel); decimation: off`
-      : 'smoothing: off; decimation: off',
+    smoothingLine(s.smooth, smoothed?.report),
+    'decimation: off',
     '',
   ].join('\n');
 }

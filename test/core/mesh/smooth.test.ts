@@ -54,9 +54,25 @@ describe('Taubin smoothing bounded to half a voxel', () => {
       expect(Math.abs(s.bboxMm.min[a] - (centre[a] - R))).toBeLessThan(half);
       expect(Math.abs(s.bboxMm.max[a] - (centre[a] + R))).toBeLessThan(half);
     }
-    expect(report.maxDeviationMm).toBeGreaterThan(0);
-    expect(report.maxDeviationMm).toBeLessThanOrEqual(half + 1e-9);
-    expect(report.meanDeviationMm).toBeLessThan(report.maxDeviationMm);
+    expect(report.maxDisplacementMm).toBeGreaterThan(0);
+    expect(report.maxDisplacementMm).toBeLessThanOrEqual(half + 1e-9);
+    expect(report.meanDisplacementMm).toBeLessThan(report.maxDisplacementMm);
+  });
+
+  it('measured surface deviation: within the displacement bound, both directions', () => {
+    const d = report.deviation;
+    if (!d) throw new Error('deviation not measured');
+    // Each sample of one surface lies within its corners' displacements of the same barycentric
+    // point of the other surface, so the largest displacement bounds the measured deviation.
+    expect(d.maxMm).toBeLessThanOrEqual(report.maxDisplacementMm + 1e-5);
+    expect(d.aToB.maxMm).toBeLessThanOrEqual(report.maxDisplacementMm + 1e-5);
+    expect(d.bToA.maxMm).toBeLessThanOrEqual(report.maxDisplacementMm + 1e-5);
+    // Smoothing moves the staircase corners, so neither direction is zero.
+    expect(d.aToB.maxMm).toBeGreaterThan(0.1);
+    expect(d.bToA.maxMm).toBeGreaterThan(0.1);
+    expect(d.meanMm).toBeGreaterThan(0);
+    expect(d.meanMm).toBeLessThan(d.maxMm);
+    expect(smoothMesh(raw, g, { ...SMOOTHING_LEVELS.low, measureDeviation: false }).report.deviation).toBeUndefined();
   });
 
   it('vertices stay within half a voxel of the mesher along each grid axis', () => {
