@@ -1,5 +1,5 @@
 import type { VoxelArray } from '../core/volume/volume';
-import type { KernelSettings, LayerMode, LayerOutput, SurfaceKernel } from '../core/mesh/surfaceKernel';
+import type { KernelOutput, KernelSettings, LayerMode, LayerResult, SurfaceKernel } from '../core/mesh/surfaceKernel';
 import {
   EDGE_KEY_OFF,
   EDGE_KIND,
@@ -28,9 +28,10 @@ interface KernelExports {
   stagingValuesPtr(): number;
   pushSlice(present: number): void;
   layer(c: number, mode: number): void;
-  outPositionsPtr(c: number): number;
-  outPositionsLength(c: number): number;
+  outBlockStart(): number;
   outBlockVertices(): number;
+  outPositionsPtr(): number;
+  outPositionsLength(): number;
   outIndicesPtr(): number;
   outIndicesLength(): number;
 }
@@ -80,13 +81,16 @@ export class WasmSurfaceKernel implements SurfaceKernel {
     this.k.pushSlice(present ? 1 : 0);
   }
 
-  layer(c: number, mode: LayerMode): LayerOutput {
+  layer(c: number, mode: LayerMode): LayerResult {
     this.k.layer(c, MODES[mode]);
+    return { blockStart: this.k.outBlockStart(), blockVertices: this.k.outBlockVertices() };
+  }
+
+  output(): KernelOutput {
     const buffer = this.k.memory.buffer;
     return {
-      positions: new Float32Array(buffer, this.k.outPositionsPtr(c), this.k.outPositionsLength(c)),
-      blockVertices: this.k.outBlockVertices(),
-      indices: new Uint32Array(buffer, this.k.outIndicesPtr(), mode === 'full' ? this.k.outIndicesLength() : 0),
+      positions: new Float32Array(buffer, this.k.outPositionsPtr(), this.k.outPositionsLength()),
+      indices: new Uint32Array(buffer, this.k.outIndicesPtr(), this.k.outIndicesLength()),
     };
   }
 }

@@ -46,11 +46,15 @@ export interface KernelSettings {
   readonly hi: number;
 }
 
-export interface LayerOutput {
-  /** x, y, z per vertex (voxel coordinates); valid until the next kernel call. */
-  readonly positions: Float32Array;
-  /** Number of vertices of the layer's vertex block (the first ones of `positions`). */
+export interface LayerResult {
+  /** Id of the layer's first vertex, and the size of its vertex block (0 for a silent layer). */
+  readonly blockStart: number;
   readonly blockVertices: number;
+}
+
+export interface KernelOutput {
+  /** x, y, z per vertex (voxel coordinates), ids from 0; views valid until the next `begin`. */
+  readonly positions: Float32Array;
   /** Three vertex ids per triangle, counter-clockwise seen from outside in voxel space. */
   readonly indices: Uint32Array;
 }
@@ -60,8 +64,13 @@ export interface SurfaceKernel {
   begin(settings: KernelSettings): void;
   /** The next slice (nx·ny voxels), or null for an empty slice beyond the volume. */
   pushSlice(mask: Uint8Array | null, values: VoxelArray | null): void;
-  layer(c: number, mode: LayerMode): LayerOutput;
+  layer(c: number, mode: LayerMode): LayerResult;
+  /** Everything emitted since `begin` (the kernel keeps and reuses this memory). */
+  output(): KernelOutput;
 }
+
+/** Vertices of a silent layer get ids from here up; they are looked up but never output. */
+export const SILENT_BASE = -(1 << 30);
 
 /** Pull of a pinch-edge midpoint towards its own voxel centre. */
 export const PINCH_PULL = 0.2;
@@ -92,8 +101,8 @@ export class TsSurfaceKernel implements SurfaceKernel {
   private midX: [Int32Array, Int32Array] = [new Int32Array(0), new Int32Array(0)];
   private midY: [Int32Array, Int32Array] = [new Int32Array(0), new Int32Array(0)];
   private midZ = new Int32Array(0);
-  private pos: [GrowF32, GrowF32] = [new GrowF32(), new GrowF32()];
-  private layerStart = [0, 0];
+  private pos = new GrowF32();
+  private silentVertices = 0;
   private tris = new Uint32Array(3 * 1024);
   private triLength = 0;
   private nextId = 0;
@@ -121,7 +130,9 @@ export class TsSurfaceKernel implements SurfaceKernel {
     this.real = [false, false];
     this.cur = 0;
     this.nextId = 0;
-    this.layerStart = [0, 0];
+    this.pos.length = 0;
+    this.triLength = 0;
+    this.silentVertices = 0;
   }
 
   pushSlice(mask: Uint8Array | null, values: VoxelArray | null): void {
@@ -146,27 +157,27 @@ export class TsSurfaceKernel implements SurfaceKernel {
       }
   }
 
-  layer(c: number, mode: LayerMode): LayerOutput {
+  layer(c: number, mode: LayerMode): LayerResult {
     const { nx, ny } = this.s;
     const par = c & 1;
-    const out = this.pos[par];
-    out.length = 0;
-    this.layerStart[par] = this.nextId;
-    this.triLength = 0;
+    if (mode === 'silent') this.nextId = SILENT_BASE;
+    const blockStart = this.nextId;
     this.corners(c, par);
     if (mode !== 'silent') this.pinches(c, par);
-    const blockVertices = out.length / 3;
+    const blockVertices = this.nextId - blockStart;
     if (mode === 'full') this.faces(c, nx, ny);
-    if (mode === 'silent') this.nextId = 0;
-    return {
-      positions: out.data.subarray(0, out.length),
-      blockVertices: mode === 'silent' ? 0 : blockVertices,
-      indices: this.tris.subarray(0, this.triLength),
-    };
+    if (mode !== 'silent') return { blockStart, blockVertices };
+    this.silentVertices = this.pos.length / 3;
+    this.nextId = 0;
+    return { blockStart: 0, blockVertices: 0 };
   }
 
-  private addVertex(par: number, x: number, y: number, z: number): number {
-    const out = this.pos[par];
+  output(): KernelOutput {
+    return { positions: this.pos.data.subarray(this.silentVertices * 3, this.pos.length), indices: this.tris.subarray(0, this.triLength) };
+  }
+
+  private addVertex(_par: number, x: number, y: number, z: number): number {
+    const out = this.pos;
     out.reserve(3);
     out.data[out.length++] = x;
     out.data[out.length++] = y;
@@ -174,9 +185,10 @@ export class TsSurfaceKernel implements SurfaceKernel {
     return this.nextId++;
   }
 
-  /** Position component `a` of vertex `id`, which lives in layer buffer `par`. */
-  private coord(par: number, id: number, a: number): number {
-    return this.pos[par].data[(id - this.layerStart[par]) * 3 + a];
+  /** Position component `a` of vertex `id`. */
+  private coord(_par: number, id: number, a: number): number {
+    const index = id >= 0 ? id + this.silentVertices : id - SILENT_BASE;
+    return this.pos.data[index * 3 + a];
   }
 
   private corners(c: number, par: number): void {

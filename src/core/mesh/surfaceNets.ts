@@ -59,31 +59,6 @@ export interface VoxelChunk {
   readonly lastBlockVertices: number;
 }
 
-class Grow<T extends Float32Array | Uint32Array> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  append(src: ArrayLike<number>): void {
-    if (this.length + src.length > this.data.length) {
-      const next = this.make(Math.max(this.data.length * 2, this.length + src.length));
-      next.set(this.data.subarray(0, this.length));
-      this.data = next;
-    }
-    this.data.set(src, this.length);
-    this.length += src.length;
-  }
-  appendOffset(src: Uint32Array, offset: number): void {
-    this.append(src);
-    if (offset !== 0) for (let i = this.length - src.length; i < this.length; i++) this.data[i] += offset;
-  }
-  /** The filled part: a view when little would be wasted (a copy touches fresh memory, which is slow). */
-  take(): T {
-    return (this.length * 4 >= this.data.length * 3 ? this.data.subarray(0, this.length) : this.data.slice(0, this.length)) as T;
-  }
-}
-
 export function kernelSettings(input: SurfaceInput): KernelSettings {
   const [nx, ny, nz] = input.dimensions;
   const voxels = input.firstSlice === undefined ? nx * ny * nz : (input.mask ?? input.values)!.length;
@@ -132,8 +107,6 @@ export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: numb
   kernel.begin(settings);
   const start = Math.max(0, from - 2);
   push(start - 1);
-  const positions = new Grow(new Float32Array(3 * 4096), (n) => new Float32Array(n));
-  const indices = new Grow(new Uint32Array(3 * 4096), (n) => new Uint32Array(n));
   let ghostVertices = 0;
   let lastBlockStart = 0;
   let lastBlockVertices = 0;
@@ -144,16 +117,18 @@ export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: numb
     }
     push(c);
     const mode = c < from - 1 ? 'silent' : c < from ? 'ghost' : 'full';
-    const out = kernel.layer(c, mode);
+    const r = kernel.layer(c, mode);
     if (mode === 'silent') continue;
-    lastBlockStart = positions.length / 3;
-    lastBlockVertices = out.blockVertices;
-    positions.append(out.positions);
-    indices.append(out.indices);
-    if (mode === 'ghost') ghostVertices = out.blockVertices;
+    lastBlockStart = r.blockStart;
+    lastBlockVertices = r.blockVertices;
+    if (mode === 'ghost') ghostVertices = r.blockVertices;
   }
   options.onProgress?.({ stepsDone: to - from, stepsTotal: to - from });
-  return { from, to, positions: positions.take(), indices: indices.take(), ghostVertices, lastBlockStart, lastBlockVertices };
+  // One copy out of the kernel's (reused) memory: the only fresh memory this run touches.
+  const out = kernel.output();
+  const positions = out.positions.slice();
+  const indices = out.indices.slice();
+  return { from, to, positions, indices, ghostVertices, lastBlockStart, lastBlockVertices };
 }
 
 /** Joins consecutive chunks into one mesh (voxel coordinates), sharing the ghost vertices. */

@@ -54,21 +54,29 @@ let midX1: usize = 0;
 let midY0: usize = 0;
 let midY1: usize = 0;
 let midZ: usize = 0;
-let pos0: usize = 0;
-let pos1: usize = 0;
-let tris: usize = 0;
+// The chunk's output, kept for the whole run (and reused by later runs): positions (f32 × 3)
+// then indices (u32 × 3), each with its capacity; the index region moves up when either grows.
+let outStart: usize = 0;
+let posCap: usize = 0; // floats
+let idxStart: usize = 0;
+let idxCap: usize = 0; // u32
 
 // ---- state ----
 let cur: i32 = 0;
 let real0: bool = false;
 let real1: bool = false;
 let nextId: i32 = 0;
-let layerStart0: i32 = 0;
-let layerStart1: i32 = 0;
-let posCount0: i32 = 0; // floats written into pos0 / pos1 this layer
-let posCount1: i32 = 0;
-let triCount: i32 = 0; // u32 written into tris this layer
+let posLen: i32 = 0; // floats written since begin
+let idxLen: i32 = 0; // u32 written since begin
+/** Vertices of a silent layer get ids from SILENT_BASE up (they are never output). */
+const SILENT_BASE: i32 = -(1 << 30);
+let silentVertices: i32 = 0;
+let blockStart: i32 = 0;
 let blockCount: i32 = 0;
+/** Pinch edges found per layer parity: faces skip the pinch checks when both layers have none. */
+let pinchCount0: i32 = 0;
+let pinchCount1: i32 = 0;
+let checkPinches: bool = true;
 
 @inline function align16(x: usize): usize {
   return (x + 15) & ~(<usize>15);
@@ -138,15 +146,11 @@ export function begin(nxIn: i32, nyIn: i32, hasMaskIn: bool, labelIn: i32, value
     p = align16(p + <usize>corners * 4);
     midZ = p;
     p = align16(p + <usize>corners * 4);
-    // Worst cases per layer: 4 sheets per corner, 2 midpoints on each of 3 edges per corner, a
-    // fan centre per face (3 faces per corner); up to 8 triangles per face.
-    pos0 = p;
-    p = align16(p + <usize>corners * 13 * 12);
-    pos1 = p;
-    p = align16(p + <usize>corners * 13 * 12);
-    tris = p;
-    p = align16(p + <usize>corners * 24 * 12);
     ensureMemory(p);
+    outStart = p;
+    posCap = 0;
+    idxStart = p;
+    idxCap = 0;
   }
   memory.fill(inside0, 0, <usize>sliceVoxels);
   memory.fill(inside1, 0, <usize>sliceVoxels);
@@ -154,8 +158,11 @@ export function begin(nxIn: i32, nyIn: i32, hasMaskIn: bool, labelIn: i32, value
   real0 = false;
   real1 = false;
   nextId = 0;
-  layerStart0 = 0;
-  layerStart1 = 0;
+  posLen = 0;
+  idxLen = 0;
+  silentVertices = 0;
+  pinchCount0 = 0;
+  pinchCount1 = 0;
 }
 
 export function stagingMaskPtr(): usize {
@@ -241,32 +248,37 @@ export function pushSlice(present: bool): void {
 @inline function baseOf(par: i32): usize {
   return par == 0 ? base0 : base1;
 }
-@inline function posOf(par: i32): usize {
-  return par == 0 ? pos0 : pos1;
-}
-@inline function layerStartOf(par: i32): i32 {
-  return par == 0 ? layerStart0 : layerStart1;
+/**
+ * Makes room for one more layer's worst case: 4 sheets per corner, 2 midpoints on each of its 3
+ * edges, a fan centre per face (3 faces per corner), up to 8 triangles per face.
+ */
+function reserveLayer(): void {
+  const corners = <usize>(CW * (ny + 1));
+  const needPos = <usize>posLen + corners * 13 * 3;
+  const needIdx = <usize>idxLen + corners * 24 * 3;
+  if (needPos <= posCap && needIdx <= idxCap) return;
+  const newPosCap = max(needPos, posCap * 2);
+  const newIdxCap = max(needIdx, idxCap * 2);
+  const newIdxStart = align16(outStart + (newPosCap << 2));
+  ensureMemory(newIdxStart + (newIdxCap << 2));
+  if (newIdxStart != idxStart && idxLen > 0) memory.copy(newIdxStart, idxStart, <usize>idxLen << 2);
+  idxStart = newIdxStart;
+  posCap = newPosCap;
+  idxCap = newIdxCap;
 }
 
 function addVertex(par: i32, x: f64, y: f64, z: f64): i32 {
-  if (par == 0) {
-    const p = pos0 + (<usize>posCount0 << 2);
-    store<f32>(p, <f32>x);
-    store<f32>(p, <f32>y, 4);
-    store<f32>(p, <f32>z, 8);
-    posCount0 += 3;
-  } else {
-    const p = pos1 + (<usize>posCount1 << 2);
-    store<f32>(p, <f32>x);
-    store<f32>(p, <f32>y, 4);
-    store<f32>(p, <f32>z, 8);
-    posCount1 += 3;
-  }
+  const p = outStart + (<usize>posLen << 2);
+  store<f32>(p, <f32>x);
+  store<f32>(p, <f32>y, 4);
+  store<f32>(p, <f32>z, 8);
+  posLen += 3;
   return nextId++;
 }
 
 @inline function coord(par: i32, id: i32, a: i32): f64 {
-  return <f64>load<f32>(posOf(par) + (<usize>((id - layerStartOf(par)) * 3 + a) << 2));
+  const index = id >= 0 ? id + silentVertices : id - SILENT_BASE;
+  return <f64>load<f32>(outStart + (<usize>(index * 3 + a) << 2));
 }
 
 @inline function vid(par: i32, ci: i32, slot: i32): i32 {
@@ -334,17 +346,24 @@ function corners(c: i32, par: i32): void {
         continue;
       }
       store<i32>(bases + (<usize>ci << 2), nextId);
-      let s0x: f64 = 0, s0y: f64 = 0, s0z: f64 = 0, s1x: f64 = 0, s1y: f64 = 0, s1z: f64 = 0;
-      let s2x: f64 = 0, s2y: f64 = 0, s2z: f64 = 0, s3x: f64 = 0, s3y: f64 = 0, s3z: f64 = 0;
-      let n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+      const n = <i32>load<u8>(tables + T_SHEET_COUNT + <usize>cfg);
+      const cx = <f64>a - 0.5;
+      const cy = <f64>b - 0.5;
+      const cz = <f64>c - 0.5;
+      const row = tables + T_SHEET_OF_SLOT + <usize>(cfg * 12);
+      if (valueKind == 0) {
+        // Mask only: every sheet's vertex is the lattice corner itself.
+        for (let sh = 0; sh < n; sh++) addVertex(par, cx + 0.0, cy + 0.0, cz + 0.0);
+        a++;
+        continue;
+      }
+      // Per sheet: offset sums x, y, z and the face count (f64 ×4 each, in scratch memory).
+      memory.fill(sheetSums, 0, 128);
       for (let s = 0; s < 12; s++) {
-        const sheet = <i32>load<i8>(tables + T_SHEET_OF_SLOT + <usize>(cfg * 12 + s));
+        const sheet = <i32>load<i8>(row + <usize>s);
         if (sheet < 0) continue;
-        if (sheet == 0) n0++;
-        else if (sheet == 1) n1++;
-        else if (sheet == 2) n2++;
-        else n3++;
-        if (valueKind == 0) continue;
+        const acc = sheetSums + (<usize>sheet << 5);
+        store<f64>(acc, load<f64>(acc, 24) + 1.0, 24);
         const axis = <i32>load<u8>(tables + T_SLOT_AXES + <usize>s);
         const q0 = <i32>load<u8>(tables + T_SLOT_LOWER + <usize>s);
         const q1 = q0 | (1 << axis);
@@ -360,33 +379,14 @@ function corners(c: i32, par: i32): void {
         const bound = vo > hi ? hi : lo;
         let t: f64 = vi == vo ? 0.5 : (bound - vi) / (vo - vi);
         t = t < 0.01 ? 0.01 : t > 0.99 ? 0.99 : t;
-        const off: f64 = lowerInside ? t - 0.5 : 0.5 - t;
-        if (sheet == 0) {
-          if (axis == 0) s0x += off;
-          else if (axis == 1) s0y += off;
-          else s0z += off;
-        } else if (sheet == 1) {
-          if (axis == 0) s1x += off;
-          else if (axis == 1) s1y += off;
-          else s1z += off;
-        } else if (sheet == 2) {
-          if (axis == 0) s2x += off;
-          else if (axis == 1) s2y += off;
-          else s2z += off;
-        } else {
-          if (axis == 0) s3x += off;
-          else if (axis == 1) s3y += off;
-          else s3z += off;
-        }
+        const at = acc + (<usize>axis << 3);
+        store<f64>(at, load<f64>(at) + (lowerInside ? t - 0.5 : 0.5 - t));
       }
-      const n = <i32>load<u8>(tables + T_SHEET_COUNT + <usize>cfg);
-      const cx = <f64>a - 0.5;
-      const cy = <f64>b - 0.5;
-      const cz = <f64>c - 0.5;
-      addVertex(par, cx + s0x / <f64>n0, cy + s0y / <f64>n0, cz + s0z / <f64>n0);
-      if (n > 1) addVertex(par, cx + s1x / <f64>n1, cy + s1y / <f64>n1, cz + s1z / <f64>n1);
-      if (n > 2) addVertex(par, cx + s2x / <f64>n2, cy + s2y / <f64>n2, cz + s2z / <f64>n2);
-      if (n > 3) addVertex(par, cx + s3x / <f64>n3, cy + s3y / <f64>n3, cz + s3z / <f64>n3);
+      for (let sh = 0; sh < n; sh++) {
+        const acc = sheetSums + (<usize>sh << 5);
+        const count = load<f64>(acc, 24);
+        addVertex(par, cx + load<f64>(acc) / count, cy + load<f64>(acc, 8) / count, cz + load<f64>(acc, 16) / count);
+      }
       a++;
     }
   }
@@ -433,6 +433,8 @@ function pinches(c: i32, par: i32): void {
         }
         const mids = kind == 0 ? (par == 0 ? midX0 : midX1) : kind == 1 ? (par == 0 ? midY0 : midY1) : midZ;
         store<i32>(mids + (<usize>ci << 2), first);
+        if (par == 0) pinchCount0++;
+        else pinchCount1++;
       }
       a++;
     }
@@ -440,13 +442,15 @@ function pinches(c: i32, par: i32): void {
 }
 
 @inline function addTriangle(x: i32, y: i32, z: i32): void {
-  const p = tris + (<usize>triCount << 2);
+  const p = idxStart + (<usize>idxLen << 2);
   store<i32>(p, x);
   store<i32>(p, y, 4);
   store<i32>(p, z, 8);
-  triCount += 3;
+  idxLen += 3;
 }
 
+// Per-sheet sums of a corner (4 sheets × x, y, z, count as f64).
+const sheetSums = memory.data(128, 16);
 // Scratch ring of a pinched face: up to 8 vertex ids and their layer parities.
 const ringIds = memory.data(32);
 const ringPars = memory.data(32);
@@ -454,6 +458,20 @@ const ringPars = memory.data(32);
 function face(i: i32, j: i32, k: i32, d: i32, par: i32): void {
   let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
   let pinched = false;
+  if (!checkPinches) {
+    const base4 = d * 4;
+    for (let s = 0; s < 4; s++) {
+      const o = tables + T_FACE_CORNERS + <usize>((base4 + s) * 3);
+      const q = vid((k + <i32>load<u8>(o, 2)) & 1, i + <i32>load<u8>(o) + (j + <i32>load<u8>(o, 1)) * CW, <i32>load<u8>(tables + T_FACE_SLOT + <usize>(base4 + s)));
+      if (s == 0) q0 = q;
+      else if (s == 1) q1 = q;
+      else if (s == 2) q2 = q;
+      else q3 = q;
+    }
+    addTriangle(q0, q1, q2);
+    addTriangle(q0, q2, q3);
+    return;
+  }
   for (let s = 0; s < 4; s++) {
     const ds = d * 4 + s;
     const o = tables + T_FACE_CORNERS + <usize>(ds * 3);
@@ -562,36 +580,41 @@ function faces(c: i32, par: i32): void {
 /** Mode: 0 full, 1 ghost, 2 silent (see LayerMode in surfaceKernel.ts). */
 export function layer(c: i32, mode: i32): void {
   const par = c & 1;
-  if (par == 0) {
-    posCount0 = 0;
-    layerStart0 = nextId;
-  } else {
-    posCount1 = 0;
-    layerStart1 = nextId;
-  }
-  triCount = 0;
+  reserveLayer();
+  if (mode == 2) nextId = SILENT_BASE;
+  blockStart = nextId;
+  if (par == 0) pinchCount0 = 0;
+  else pinchCount1 = 0;
   corners(c, par);
   if (mode != 2) pinches(c, par);
-  blockCount = (par == 0 ? posCount0 : posCount1) / 3;
+  blockCount = nextId - blockStart;
+  checkPinches = pinchCount0 + pinchCount1 > 0;
   if (mode == 0) faces(c, par);
   if (mode == 2) {
+    // Kept for the ghost layer's lookups, never output: real ids start at 0 after them.
+    silentVertices = posLen / 3;
     nextId = 0;
     blockCount = 0;
+    blockStart = 0;
   }
 }
 
-export function outPositionsPtr(c: i32): usize {
-  return posOf(c & 1);
-}
-export function outPositionsLength(c: i32): i32 {
-  return (c & 1) == 0 ? posCount0 : posCount1;
+export function outBlockStart(): i32 {
+  return blockStart;
 }
 export function outBlockVertices(): i32 {
   return blockCount;
 }
+/** The run's output so far (ids from 0; the silent layer's vertices excluded). */
+export function outPositionsPtr(): usize {
+  return outStart + (<usize>(silentVertices * 3) << 2);
+}
+export function outPositionsLength(): i32 {
+  return posLen - silentVertices * 3;
+}
 export function outIndicesPtr(): usize {
-  return tris;
+  return idxStart;
 }
 export function outIndicesLength(): i32 {
-  return triCount;
+  return idxLen;
 }
