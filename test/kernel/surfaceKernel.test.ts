@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { meshChunk, mergeChunks, splitSteps, extractSurface, type SurfaceInput } from '../../src/core/mesh/surfaceNets';
+import { chunkSlices, meshChunk, mergeChunks, splitSteps, extractSurface, type SurfaceInput } from '../../src/core/mesh/surfaceNets';
 import { TsSurfaceKernel, type SurfaceKernel } from '../../src/core/mesh/surfaceKernel';
 import { meshStats } from '../../src/core/mesh/stats';
 import type { VolumeGeometry } from '../../src/core/volume/volume';
@@ -154,5 +154,66 @@ describe('surface kernels: WebAssembly = TypeScript = the union-find oracle', ()
     const first = all.map(({ input }) => run(wasm, input));
     const again = [...all].reverse().map(({ input }) => run(wasm, input)).reverse();
     for (let n = 0; n < all.length; n++) expect(Array.from(again[n].indices), all[n].name).toEqual(Array.from(first[n].indices));
+  });
+
+  it('edge cases agree: labels above 127, range bounds beyond int16, nothing inside, everything inside', () => {
+    const ts = new TsSurfaceKernel();
+    const d: [number, number, number] = [19, 18, 7];
+    const values = blobValues(d, 77);
+    const labels = Uint8Array.from(values, (v) => (v > 500 ? 200 : v > 0 ? 129 : 0));
+    const edge: { name: string; input: SurfaceInput; triangles?: number }[] = [
+      { name: 'label 200', input: { dimensions: d, mask: labels, label: 200 } },
+      { name: 'label 129', input: { dimensions: d, mask: labels, label: 129 } },
+      { name: 'all of int16', input: { dimensions: d, values, range: { lo: -40000, hi: 40000 } } },
+      { name: 'above int16', input: { dimensions: d, values, range: { lo: 40000, hi: 50000 } }, triangles: 0 },
+      { name: 'fractional bounds', input: { dimensions: d, values, range: { lo: 225.5, hi: 1000.25 } } },
+      { name: 'empty mask', input: { dimensions: d, mask: new Uint8Array(19 * 18 * 7) }, triangles: 0 },
+    ];
+    for (const { name, input, triangles } of edge) {
+      const a = run(ts, input);
+      const b = run(wasm, input);
+      expect(Array.from(b.indices), name).toEqual(Array.from(a.indices));
+      expect(Array.from(b.positions), name).toEqual(Array.from(a.positions));
+      if (triangles !== undefined) expect(a.indices.length / 3, name).toBe(triangles);
+      else expect(meshStats({ positionsMm: a.positions, indices: a.indices, frame: 'LPS' }).manifold, name).toBe(true);
+    }
+    // The whole block: a box around the grid, 2 triangles per boundary voxel face.
+    const all = run(wasm, edge[2].input);
+    expect(all.indices.length / 3).toBe(2 * 2 * (19 * 18 + 18 * 7 + 19 * 7));
+  });
+
+  it('a worker’s slab (firstSlice) gives its chunk of the whole volume exactly', () => {
+    for (const { name, input } of cases().slice(0, 12)) {
+      const [nx, ny, nz] = input.dimensions;
+      const S = nx * ny;
+      const chunks = splitSteps(nz, 3).map(([from, to]) => {
+        const [first, end] = chunkSlices(nz, from, to);
+        const slab: SurfaceInput = {
+          ...input,
+          mask: input.mask?.slice(first * S, end * S),
+          values: input.values?.slice(first * S, end * S),
+          firstSlice: first,
+        };
+        return meshChunk(wasm, slab, from, to);
+      });
+      const whole = run(wasm, input);
+      const merged = mergeChunks(chunks);
+      expect(Array.from(merged.indices), name).toEqual(Array.from(whole.indices));
+      expect(Array.from(merged.positions), name).toEqual(Array.from(whole.positions));
+    }
+    const input = cases()[0].input;
+    expect(() => meshChunk(wasm, { ...input, mask: input.mask!.slice(0, input.dimensions[0] * input.dimensions[1] * 2), firstSlice: 3 }, 0, 4)).toThrow(/outside the slab/);
+  });
+
+  it('every mask of a 3×3×2 grid (2^18, pinch edges included): the WebAssembly kernel equals the TypeScript one', () => {
+    const ts = new TsSurfaceKernel();
+    let differ = 0;
+    for (let m = 1; m < 1 << 18; m++) {
+      const input: SurfaceInput = { dimensions: [3, 3, 2], mask: Uint8Array.from({ length: 18 }, (_, i) => (m >> i) & 1) };
+      const a = meshChunk(ts, input, 0, 3);
+      const b = meshChunk(wasm, input, 0, 3);
+      if (a.indices.length !== b.indices.length || a.indices.some((v, i) => v !== b.indices[i]) || a.positions.some((v, i) => v !== b.positions[i])) differ++;
+    }
+    expect(differ).toBe(0);
   });
 });
