@@ -15,6 +15,8 @@ import { meshStats } from '../core/mesh/stats';
 import { SMOOTHING_LEVELS, smoothMesh } from '../core/mesh/smooth';
 import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
 import { extractSurface } from '../core/mesh/surfaceNets';
+import { decimateMesh } from '../core/mesh/decimate';
+import type { DecimationResult } from '../core/mesh/decimate';
 import { keepLargestIsland } from '../core/segmentation/islands';
 import { CT_TISSUE_PRESETS, parseHuRange, presetById } from '../core/segmentation/presets';
 import type { HuRange } from '../core/segmentation/presets';
@@ -31,12 +33,14 @@ Usage:
   voxelprint volume <folder|file> [--series UID|STACK] -o <out.nii[.gz]>
       Write the chosen volume as NIfTI-1 (values in HU for CT; sform/qform in RAS, mm).
   voxelprint convert <folder|file> (--preset ID | --range LO:HI) [--keep-largest]
-      [--smooth off|low|medium|high] [--frame lps|ras|print] [--format stl|stl-ascii|obj|ply|3mf]
-      [--series UID|STACK] -o <file>
+      [--smooth off|low|medium|high] [--decimate 0..1] [--frame lps|ras|print]
+      [--format stl|stl-ascii|obj|ply|3mf] [--series UID|STACK] -o <file>
       Mesh the voxels with LO ≤ HU ≤ HI (presets: ${CT_TISSUE_PRESETS.map((p) => p.id).join(', ')})
       with the reference mesher (exact voxel boundary refined by HU interpolation; closed and
       2-manifold), smooth it (Taubin, default medium, never more than half a voxel from the
-      segmentation) and write it at 1:1 scale in mm. Prints the model's statistics.
+      segmentation), optionally decimate it (--decimate 0.9 removes 90% of the triangles; the
+      result stays closed and 2-manifold, default 0: off) and write it at 1:1 scale in mm.
+      Prints the model's statistics and the measured deviation of smoothing and decimation.
 
 Exit codes: 0 success, 1 no loadable volume or a decode failure, 2 usage error, 3 I/O error.`;
 
@@ -64,10 +68,11 @@ interface Args {
   frame: string;
   format: string;
   smooth: string;
+  decimate: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: argv[0] ?? 'help', json: false, keepLargest: false, frame: 'lps', format: 'stl', smooth: 'medium' };
+  const args: Args = { command: argv[0] ?? 'help', json: false, keepLargest: false, frame: 'lps', format: 'stl', smooth: 'medium', decimate: '0' };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
@@ -75,6 +80,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '--range') args.range = argv[++i];
     else if (a === '--keep-largest') args.keepLargest = true;
     else if (a === '--smooth') args.smooth = argv[++i] ?? '';
+    else if (a === '--decimate') args.decimate = argv[++i] ?? '';
     else if (a === '--frame') args.frame = argv[++i] ?? '';
     else if (a === '--format') args.format = argv[++i] ?? '';
     else if (a === '--series') args.series = argv[++i];
@@ -183,6 +189,8 @@ interface ConvertSettings {
   readonly frame: MeshFrame;
   readonly format: Exclude<ExportFormat, 'mtl'>;
   readonly smooth: SmoothingLevel;
+  /** Fraction of the triangles to remove, 0 (off) ≤ decimate < 1. */
+  readonly decimate: number;
   readonly output: string;
 }
 
@@ -209,7 +217,12 @@ function convertSettings(args: Args): ConvertSettings | string {
   if (!format) return `--format must be one of ${FORMATS.join(', ')} (got "${args.format}")`;
   const smooth = (['off', 'low', 'medium', 'high'] as const).find((l) => l === args.smooth.toLowerCase());
   if (!smooth) return `--smooth must be off, low, medium or high (got "${args.smooth}")`;
-  return { range: { lo: range.lo, hi: range.hi }, rangeLabel, keepLargest: args.keepLargest, frame, format, smooth, output: args.output };
+  // A plain decimal: Number() alone would also take "", "0x1", "1e-1" or " .5 ".
+  const decimate = /^(0|1)?(\.\d+)?$/.test(args.decimate) && args.decimate !== '' && args.decimate !== '.' ? Number(args.decimate) : NaN;
+  if (!(decimate >= 0 && decimate < 1)) {
+    return `--decimate must be a fraction of the triangles to remove, 0 ≤ x < 1, e.g. 0.9 (got "${args.decimate}")`;
+  }
+  return { range: { lo: range.lo, hi: range.hi }, rangeLabel, keepLargest: args.keepLargest, frame, format, smooth, decimate, output: args.output };
 }
 
 /** The smoothing line of the stats: measured deviation from the unsmoothed surface, and the displacement bound. */
@@ -219,6 +232,17 @@ function smoothingLine(level: SmoothingLevel, report: SmoothingReport | undefine
   return `smoothing ${level}: ${measured}vertex displacement max ${fmt(report.maxDisplacementMm, 3)} mm, mean ${fmt(report.meanDisplacementMm, 3)} mm (bounded to half a voxel)`;
 }
 
+/** The decimation line: triangles before/after, measured deviation, meshoptimizer's own estimate. */
+function decimationLine(reduction: number, r: DecimationResult | undefined): string {
+  if (!r) return 'decimation: off';
+  const parts = [`decimation ${reduction}: triangles ${r.trianglesBefore} → ${r.trianglesAfter} (asked ${r.targetTriangles})`];
+  if (r.deviation) parts.push(`deviation max ${fmt(r.deviation.maxMm, 3)} mm, mean ${fmt(r.deviation.meanMm, 3)} mm (measured to the mesh before decimation)`);
+  parts.push(`meshoptimizer error estimate ${fmt(r.errorMm, 3)} mm`);
+  const rejected = Object.entries(r.rejections);
+  if (rejected.length) parts.push(`${r.runs} runs, ${r.lockedVertices} vertices locked to keep it closed and manifold (${rejected.map(([k, n]) => `${k} ×${n}`).join(', ')})`);
+  return parts.join('; ');
+}
+
 async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
   let mask = thresholdMask(volume.voxels, s.range);
   const selected = mask.reduce((n, v) => n + v, 0);
@@ -226,7 +250,8 @@ async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
   if (s.keepLargest) mask = keepLargestIsland(mask, volume.dimensions);
   const raw = extractSurface({ dimensions: volume.dimensions, mask, values: volume.voxels, range: s.range }, volume);
   const smoothed = s.smooth === 'off' ? undefined : smoothMesh(raw, volume, SMOOTHING_LEVELS[s.smooth]);
-  const mesh = smoothed?.mesh ?? raw;
+  const decimated = s.decimate > 0 ? await decimateMesh(smoothed?.mesh ?? raw, { reduction: s.decimate }) : undefined;
+  const mesh = decimated?.mesh ?? smoothed?.mesh ?? raw;
   const segment = { name: s.rangeLabel.split(' ')[0] || 'model', colorRgb: [230, 220, 200] as const, mesh };
   // One file; OBJ comes with its MTL, written beside it under the name the OBJ refers to.
   const [file, mtl] = exportMeshes({ meshes: [segment], format: s.format, frame: s.frame });
@@ -248,7 +273,7 @@ async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
     `volume ${fmt(stats.volumeMm3, 1)} mm³ (${fmt(stats.volumeMm3 / 1000, 2)} cm³), area ${fmt(stats.areaMm2, 1)} mm²`,
     `bbox LPS min ${vec(b.min, 2)} max ${vec(b.max, 2)} mm, size ${vec([0, 1, 2].map((a) => b.max[a] - b.min[a]), 2)} mm`,
     smoothingLine(s.smooth, smoothed?.report),
-    'decimation: off',
+    decimationLine(s.decimate, decimated),
     '',
   ].join('\n');
 }

@@ -23,10 +23,26 @@ async function voxelprint(...args: string[]): Promise<{ code: number; stdout: st
 
 const number = (text: string, re: RegExp): number => Number(re.exec(text)?.[1]);
 
+/** The golden run, shared with the decimation test that compares against it. */
+let goldenRun: Promise<{ code: number; stdout: string; stderr: string }> | undefined;
+const golden = (): Promise<{ code: number; stdout: string; stderr: string }> =>
+  (goldenRun ??= voxelprint('convert', 'public/samples/ct-phantom', '--preset', 'bone', '--keep-largest', '-o', join(dir, 'skull.stl')));
+
+/** Checks a binary STL with Debian's admesh: parts, no backwards edges, its volume. */
+function admeshReport(file: string): { parts: number; backwards: number; volume: number } {
+  const admesh = spawnSync('admesh', [file], { encoding: 'utf8' });
+  if (admesh.error) throw new Error('admesh is required for this test: apt-get install admesh');
+  return {
+    parts: number(admesh.stdout, /Number of parts\s*:\s*(\d+)/),
+    backwards: number(admesh.stdout, /Backwards edges\s*:\s*(\d+)/),
+    volume: number(admesh.stdout, /Volume\s*:\s*([\d.]+)/),
+  };
+}
+
 describe('voxelprint convert (golden run on the bundled CT phantom)', () => {
   it('bone, largest piece: the skull as two closed shells, analytic volume and size', async () => {
     const out = join(dir, 'skull.stl');
-    const r = await voxelprint('convert', 'public/samples/ct-phantom', '--preset', 'bone', '--keep-largest', '-o', out);
+    const r = await golden();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('shells 2');
     expect(r.stdout).toContain('watertight yes, manifold yes, non-manifold edges 0, vertices 0');
@@ -55,11 +71,47 @@ describe('voxelprint convert (golden run on the bundled CT phantom)', () => {
     expect(r.stdout).toContain(`triangles ${triangles},`);
     expect(bytes.length).toBe(84 + 50 * triangles);
     // An independent check: Debian's admesh reads the same file as two parts, nothing to repair.
-    const admesh = spawnSync('admesh', [out], { encoding: 'utf8' });
-    if (admesh.error) throw new Error('admesh is required for this test: apt-get install admesh');
-    expect(number(admesh.stdout, /Number of parts\s*:\s*(\d+)/)).toBe(2);
-    expect(number(admesh.stdout, /Backwards edges\s*:\s*(\d+)/)).toBe(0);
-    expect(Math.abs(number(admesh.stdout, /Volume\s*:\s*([\d.]+)/) - volume) / volume).toBeLessThan(1e-3);
+    const admesh = admeshReport(out);
+    expect(admesh.parts).toBe(2);
+    expect(admesh.backwards).toBe(0);
+    expect(Math.abs(admesh.volume - volume) / volume).toBeLessThan(1e-3);
+  });
+
+  it('--decimate 0.9: a tenth of the triangles, still two closed manifold shells, same volume', async () => {
+    const out = join(dir, 'skull-decimated.stl');
+    const [r, g] = await Promise.all([
+      voxelprint('convert', 'public/samples/ct-phantom', '--preset', 'bone', '--keep-largest', '--decimate', '0.9', '-o', out),
+      golden(),
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(g.code, g.stderr).toBe(0);
+    expect(r.stdout).toContain('shells 2');
+    expect(r.stdout).toContain('watertight yes, manifold yes, non-manifold edges 0, vertices 0');
+    const [before, after, asked] = /decimation 0\.9: triangles (\d+) → (\d+) \(asked (\d+)\)/.exec(r.stdout)?.slice(1).map(Number) ?? [];
+    expect(before).toBe(number(g.stdout, /triangles (\d+), vertices/));
+    expect(asked).toBe(Math.floor(before * 0.1));
+    expect(after).toBeLessThanOrEqual(asked);
+    expect(after).toBeGreaterThan(0.9 * asked);
+    expect(r.stdout).toContain(`triangles ${after}, vertices`);
+    const bytes = readFileSync(out);
+    expect(bytes.readUInt32LE(80)).toBe(after);
+    // Volume within 0.5% of the undecimated model and within the golden run's 3% of the skull.
+    const volume = number(r.stdout, /volume ([\d.]+) mm³/);
+    const undecimated = number(g.stdout, /volume ([\d.]+) mm³/);
+    expect(Math.abs(volume - undecimated) / undecimated).toBeLessThan(0.005);
+    expect(Math.abs(volume - ctHeadPhantomVolumesMm3.skullMm3) / ctHeadPhantomVolumesMm3.skullMm3).toBeLessThan(0.03);
+    // Both deviations measured and printed; decimation's well under a voxel here.
+    const decimation = number(r.stdout, /decimation 0\.9: .*deviation max ([\d.]+) mm/);
+    expect(decimation).toBeGreaterThan(0);
+    expect(decimation).toBeLessThan(0.8);
+    expect(number(r.stdout, /decimation 0\.9: .*mean ([\d.]+) mm/)).toBeLessThan(decimation);
+    expect(number(r.stdout, /meshoptimizer error estimate ([\d.]+) mm/)).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(/smoothing medium: deviation max [\d.]+ mm/);
+    // admesh agrees: two parts, nothing backwards, the same volume.
+    const admesh = admeshReport(out);
+    expect(admesh.parts).toBe(2);
+    expect(admesh.backwards).toBe(0);
+    expect(Math.abs(admesh.volume - volume) / volume).toBeLessThan(1e-3);
   });
 
   it('--smooth off writes the voxel-boundary surface refined by HU, still closed', async () => {
@@ -83,6 +135,14 @@ describe('voxelprint convert (golden run on the bundled CT phantom)', () => {
     expect(noRange.stderr).toBe('voxelprint convert: give exactly one of --preset ID or --range LO:HI\n');
     const reversed = await voxelprint('convert', 'public/samples/ct-phantom', '--range', '300:200', '-o', join(dir, 'x.stl'));
     expect(reversed.stderr).toMatch(/--range must be LO:HI with LO ≤ HI/);
+    for (const bad of ['1', '-0.1', 'abc', '', '0.9.1', '1e-1', '90%']) {
+      const r = await voxelprint('convert', 'public/samples/ct-phantom', '--preset', 'bone', '--decimate', bad, '-o', join(dir, 'x.stl'));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`voxelprint convert: --decimate must be a fraction of the triangles to remove, 0 ≤ x < 1, e.g. 0.9 (got "${bad}")\n`);
+    }
+    const missing = await voxelprint('convert', 'public/samples/ct-phantom', '--preset', 'bone', '-o', join(dir, 'x.stl'), '--decimate');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--decimate must be a fraction');
     const empty = await voxelprint('convert', 'public/samples/ct-phantom', '--range', '5000:6000', '-o', join(dir, 'x.stl'));
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('no voxel lies in 5000:6000: nothing to mesh');
