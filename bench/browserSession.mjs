@@ -22,9 +22,9 @@ export async function servePage() {
   return { url, close: () => server.close() };
 }
 
-export async function openChromium() {
+export async function openChromium({ extraArgs = [] } = {}) {
   // window.gc() between runs, so one run's garbage is not collected during the next.
-  const { context, close } = await launchChromium({ extraArgs: ['--js-flags=--expose-gc'] });
+  const { context, close } = await launchChromium({ extraArgs: ['--js-flags=--expose-gc', ...extraArgs] });
   const executablePath = CHROMIUM_PATH;
   const page = context.pages()[0] ?? (await context.newPage());
   const errors = [];

@@ -4,6 +4,9 @@
 //  3. bench/browser-load.mjs — ours vs Cornerstone3D in headless Chromium, same page, alternating;
 //                             writes bench/results/load-<date>.json with the Node numbers merged in
 // Extra arguments go to browser-load.mjs (e.g. --rounds 5, --source disk, --cs-workers 1).
+//
+// `npm run bench -- mesh [...]` (= `node bench/run.mjs mesh [...]`) runs the meshing benchmark
+// instead: bench/mesh-bench.mjs, with the remaining arguments (e.g. --512, --node-only).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,6 +15,11 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const tsx = join(root, 'node_modules/.bin/tsx');
+
+if (process.argv[2] === 'mesh') {
+  const r = spawnSync(process.execPath, [join(here, 'mesh-bench.mjs'), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 mkdirSync(join(here, 'results'), { recursive: true });
 const nodeJson = join(here, 'results', 'node-latest.json');
 
