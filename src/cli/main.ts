@@ -11,18 +11,15 @@ import { writeNifti } from '../core/nifti/write';
 import { exportMeshes } from '../core/export/index';
 import type { ExportFormat } from '../core/export/fileNames';
 import type { MeshFrame } from '../core/mesh/mesh';
-import { meshStats } from '../core/mesh/stats';
-import { SMOOTHING_LEVELS, smoothMesh } from '../core/mesh/smooth';
 import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
 import { extractSurface } from '../core/mesh/surfaceNets';
-import { decimateMesh } from '../core/mesh/decimate';
-import type { DecimationResult } from '../core/mesh/decimate';
-import { keepLargestIsland } from '../core/segmentation/islands';
+import { finishModel, segmentRange } from '../core/mesh/model';
+import type { ModelResult } from '../core/mesh/model';
 import { CT_TISSUE_PRESETS, parseHuRange, presetById } from '../core/segmentation/presets';
 import type { HuRange } from '../core/segmentation/presets';
-import { thresholdMask } from '../core/segmentation/threshold';
 import type { Volume } from '../core/volume/volume';
 import { listInputFiles, nodeCodecs } from './nodeIo';
+import { nodeSurfaceKernel } from './nodeKernel';
 
 const USAGE = `voxelprint — DICOM to volume and print-ready models, on this machine only
 
@@ -171,14 +168,16 @@ function scanJson(scan: ScanResult, chosen: string | undefined): unknown {
   };
 }
 
-function progressPrinter(enabled: boolean): (p: Progress) => void {
+const PHASE_LABELS: Record<string, string> = { scan: 'reading headers', decode: 'decoding slices', mesh: 'meshing lattice layers' };
+
+function progressPrinter(enabled: boolean): (p: Pick<Progress, 'done' | 'total'> & { readonly phase: string }) => void {
   let last = 0;
   return (p) => {
     if (!enabled) return;
     const now = Date.now();
     if (now - last < 200 && p.done !== p.total) return;
     last = now;
-    process.stderr.write(`\r${p.phase === 'scan' ? 'reading headers' : 'decoding slices'} ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+    process.stderr.write(`\r${PHASE_LABELS[p.phase] ?? p.phase} ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
   };
 }
 
@@ -233,7 +232,7 @@ function smoothingLine(level: SmoothingLevel, report: SmoothingReport | undefine
 }
 
 /** The decimation line: triangles before/after, measured deviation, meshoptimizer's own estimate. */
-function decimationLine(reduction: number, r: DecimationResult | undefined): string {
+function decimationLine(reduction: number, r: ModelResult['decimation']): string {
   if (!r) return 'decimation: off';
   const parts = [`decimation ${reduction}: triangles ${r.trianglesBefore} → ${r.trianglesAfter} (asked ${r.targetTriangles})`];
   if (r.deviation) parts.push(`deviation max ${fmt(r.deviation.maxMm, 3)} mm, mean ${fmt(r.deviation.meanMm, 3)} mm (measured to the mesh before decimation)`);
@@ -243,15 +242,17 @@ function decimationLine(reduction: number, r: DecimationResult | undefined): str
   return parts.join('; ');
 }
 
-async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
-  let mask = thresholdMask(volume.voxels, s.range);
-  const selected = mask.reduce((n, v) => n + v, 0);
-  if (selected === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${s.rangeLabel}: nothing to mesh`);
-  if (s.keepLargest) mask = keepLargestIsland(mask, volume.dimensions);
-  const raw = extractSurface({ dimensions: volume.dimensions, mask, values: volume.voxels, range: s.range }, volume);
-  const smoothed = s.smooth === 'off' ? undefined : smoothMesh(raw, volume, SMOOTHING_LEVELS[s.smooth]);
-  const decimated = s.decimate > 0 ? await decimateMesh(smoothed?.mesh ?? raw, { reduction: s.decimate }) : undefined;
-  const mesh = decimated?.mesh ?? smoothed?.mesh ?? raw;
+async function runConvert(volume: Volume, s: ConvertSettings, showProgress: boolean): Promise<string> {
+  // The same pipeline as the browser's mesh workers (core/mesh/model.ts), in this process.
+  const seg = segmentRange(volume.voxels, volume.dimensions, s.range, s.keepLargest);
+  if (seg.selectedVoxels === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${s.rangeLabel}: nothing to mesh`);
+  const kernel = await nodeSurfaceKernel((m) => process.stderr.write(`voxelprint: ${m}\n`));
+  const printer = progressPrinter(showProgress);
+  const raw = extractSurface({ dimensions: volume.dimensions, mask: seg.mask, values: volume.voxels, range: s.range }, volume, kernel, {
+    onProgress: (p) => printer({ phase: 'mesh', done: p.stepsDone, total: p.stepsTotal }),
+  });
+  const model = await finishModel(raw, volume, { smoothing: s.smooth, decimate: s.decimate });
+  const mesh = model.mesh;
   const segment = { name: s.rangeLabel.split(' ')[0] || 'model', colorRgb: [230, 220, 200] as const, mesh };
   // One file; OBJ comes with its MTL, written beside it under the name the OBJ refers to.
   const [file, mtl] = exportMeshes({ meshes: [segment], format: s.format, frame: s.frame });
@@ -263,17 +264,20 @@ async function runConvert(volume: Volume, s: ConvertSettings): Promise<string> {
     await writeFile(mtlPath, mtl.bytes);
     written.push(mtlPath);
   }
-  const stats = meshStats(mesh);
+  const stats = model.stats;
   const b = stats.bboxMm;
+  const printSize = [0, 1, 2].map((a) => b.max[a] - b.min[a]);
   return [
     `wrote ${written.join(', ')} (${s.format}, frame ${s.frame}, mm)`,
-    `voxels ${s.rangeLabel}: ${selected}${s.keepLargest ? `, largest piece ${mask.reduce((n, v) => n + v, 0)}` : ''}`,
+    `voxels ${s.rangeLabel}: ${seg.selectedVoxels}${s.keepLargest ? `, largest piece ${seg.keptVoxels}` : ''}`,
     `triangles ${stats.triangles}, vertices ${stats.vertices}, shells ${stats.shells}`,
     `watertight ${stats.watertight ? 'yes' : 'NO'}, manifold ${stats.manifold ? 'yes' : 'NO'}, non-manifold edges ${stats.nonManifoldEdges}, vertices ${stats.nonManifoldVertices}`,
     `volume ${fmt(stats.volumeMm3, 1)} mm³ (${fmt(stats.volumeMm3 / 1000, 2)} cm³), area ${fmt(stats.areaMm2, 1)} mm²`,
     `bbox LPS min ${vec(b.min, 2)} max ${vec(b.max, 2)} mm, size ${vec([0, 1, 2].map((a) => b.max[a] - b.min[a]), 2)} mm`,
-    smoothingLine(s.smooth, smoothed?.report),
-    decimationLine(s.decimate, decimated),
+    `bbox print frame (resting on z = 0, centred) min ${vec([-printSize[0] / 2, -printSize[1] / 2, 0], 2)} max ${vec([printSize[0] / 2, printSize[1] / 2, printSize[2]], 2)} mm`,
+    smoothingLine(s.smooth, model.smoothing),
+    decimationLine(s.decimate, model.decimation),
+    `mesher: ${kernel.name === 'wasm' ? 'WebAssembly' : 'TypeScript'} kernel, in process`,
     '',
   ].join('\n');
 }
@@ -330,7 +334,7 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
     const volume = await loadVolume(files, scan, chosen, nodeCodecs(), { onProgress: progressPrinter(showProgress) });
     if (convert) {
       for (const w of volume.warnings) process.stderr.write(`voxelprint: warning: ${w.message}\n`);
-      io.stdout(await runConvert(volume, convert));
+      io.stdout(await runConvert(volume, convert, showProgress));
       return 0;
     }
     const out = args.output as string;

@@ -49,7 +49,7 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
       post({ type: 'surface', id: msg.id, chunk, kernel: k.name }, [...transferable(chunk.positions), ...transferable(chunk.indices)]);
     } else {
       const raw = voxelMeshToLps(msg.positions, msg.indices, msg.geometry);
-      const result = finishModel(raw, msg.geometry, msg.settings);
+      const result = await finishModel(raw, msg.geometry, msg.settings);
       const m = result.mesh;
       const transfer = [...transferable(m.positionsMm), ...(m.indices.buffer === msg.indices.buffer ? [] : transferable(m.indices))];
       post({ type: 'finished', id: msg.id, result }, transfer);

@@ -45,6 +45,9 @@ describe('voxelprint convert (golden run on the bundled CT phantom)', () => {
     const r = await golden();
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('shells 2');
+    // The built WebAssembly kernel, in this process; the print frame rests on z = 0.
+    expect(r.stdout).toContain('mesher: WebAssembly kernel, in process');
+    expect(r.stdout).toMatch(/bbox print frame \(resting on z = 0, centred\) min \(-[\d.]+, -[\d.]+, 0\)/);
     expect(r.stdout).toContain('watertight yes, manifold yes, non-manifold edges 0, vertices 0');
     // Default smoothing (medium): the measured deviation from the unsmoothed surface, within the
     // largest vertex displacement, itself within half a voxel (0.96 mm here).

@@ -19,7 +19,7 @@ async function referenceStl(): Promise<Uint8Array> {
   const range = { lo: 226, hi: 3071 };
   const { mask } = segmentRange(volume.voxels, volume.dimensions, range, true);
   const raw = extractSurface({ dimensions: volume.dimensions, mask, values: volume.voxels, range }, volume, new TsSurfaceKernel());
-  const { mesh } = finishModel(raw, volume, { smoothing: 'medium' });
+  const { mesh } = await finishModel(raw, volume, { smoothing: 'medium' });
   return exportMeshes({ meshes: [{ name: 'Bone', colorRgb: [230, 220, 200], mesh }], format: 'stl', frame: 'LPS' })[0].bytes;
 }
 

@@ -7,12 +7,14 @@ import type { MeshStats } from './stats';
 import { meshStats } from './stats';
 import type { SmoothingLevel, SmoothingReport } from './smooth';
 import { SMOOTHING_LEVELS, smoothMesh } from './smooth';
+import type { DecimationResult } from './decimate';
+import { decimateMesh } from './decimate';
 
 /**
  * The scan-to-model pipeline shared by the CLI (in-process) and the browser (in workers), so
  * both give the same model from the same volume and settings: segment a HU range (optionally
  * keeping the largest 6-connected piece), extract the surface (surfaceNets.ts, any kernel,
- * possibly split), then finish it: LPS mesh → smoothing → stats.
+ * possibly split), then finish it: LPS mesh → smoothing → decimation → stats.
  */
 export interface RangeSegmentation {
   readonly mask: Uint8Array;
@@ -42,17 +44,27 @@ export function segmentRange(
 
 export interface FinishSettings {
   readonly smoothing: SmoothingLevel;
+  /** Fraction of triangles to remove, 0 ≤ x < 1 (0 or absent: no decimation). */
+  readonly decimate?: number;
 }
 
 export interface ModelResult {
   readonly mesh: TriangleMesh;
   readonly stats: MeshStats;
   readonly smoothing?: SmoothingReport;
+  /** Without the mesh (it is `mesh` above). */
+  readonly decimation?: Omit<DecimationResult, 'mesh'>;
 }
 
-/** Smooths (bounded to half a voxel) and measures a freshly extracted LPS mesh. */
-export function finishModel(raw: TriangleMesh, geometry: VolumeGeometry, settings: FinishSettings): ModelResult {
+/** Smooths (bounded to half a voxel), decimates (kept closed and manifold) and measures an LPS mesh. */
+export async function finishModel(raw: TriangleMesh, geometry: VolumeGeometry, settings: FinishSettings): Promise<ModelResult> {
   const smoothed = settings.smoothing === 'off' ? undefined : smoothMesh(raw, geometry, SMOOTHING_LEVELS[settings.smoothing]);
-  const mesh = smoothed?.mesh ?? raw;
-  return { mesh, stats: meshStats(mesh), smoothing: smoothed?.report };
+  let mesh = smoothed?.mesh ?? raw;
+  let decimation: Omit<DecimationResult, 'mesh'> | undefined;
+  if (settings.decimate && settings.decimate > 0) {
+    const { mesh: decimated, ...report } = await decimateMesh(mesh, { reduction: settings.decimate });
+    mesh = decimated;
+    decimation = report;
+  }
+  return { mesh, stats: meshStats(mesh), smoothing: smoothed?.report, decimation };
 }
