@@ -5,6 +5,7 @@ import type { ExportFormat } from '../core/export';
 import type { MeshFrame, SegmentMesh } from '../core/mesh/mesh';
 import type { MeshStats } from '../core/mesh/stats';
 import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
+import type { ModelResult } from '../core/mesh/model';
 import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
 import { MeshWorkerPool } from '../workers/meshClient';
 import type { ModelProgress } from '../workers/meshClient';
@@ -17,6 +18,8 @@ export interface ModelSummary {
   readonly stats: MeshStats;
   readonly smoothing?: SmoothingReport;
   readonly smoothingLevel: SmoothingLevel;
+  readonly decimation?: ModelResult['decimation'];
+  readonly decimate: number;
   readonly selectedVoxels?: number;
   readonly keptVoxels?: number;
   readonly kernel: string;
@@ -29,10 +32,12 @@ export interface ModelState {
   readonly presetId: string;
   readonly keepLargest: boolean;
   readonly smoothing: SmoothingLevel;
+  /** Fraction of triangles removed after smoothing (0: off). */
+  readonly decimate: number;
   readonly progress?: ModelProgress;
   readonly summary?: ModelSummary;
   readonly error?: string;
-  set(patch: Partial<Pick<ModelState, 'presetId' | 'keepLargest' | 'smoothing'>>): void;
+  set(patch: Partial<Pick<ModelState, 'presetId' | 'keepLargest' | 'smoothing' | 'decimate'>>): void;
   build(volumeId: string | undefined): Promise<void>;
   cancel(): void;
   /** Serialises the model; returns the files (name + bytes) to download. */
@@ -56,6 +61,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   presetId: 'bone',
   keepLargest: true,
   smoothing: 'medium',
+  decimate: 0,
 
   set(patch) {
     set(patch);
@@ -73,10 +79,10 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     set({ status: 'building', progress: undefined, error: undefined, summary: undefined });
     model = undefined;
     try {
-      const { keepLargest, smoothing } = get();
+      const { keepLargest, smoothing, decimate } = get();
       const built = await pool.createModel(
         volume,
-        { range: { lo: preset.lo, hi: preset.hi }, keepLargest, smoothing },
+        { range: { lo: preset.lo, hi: preset.hi }, keepLargest, smoothing, decimate },
         { signal, onProgress: (progress) => set({ progress }) },
       );
       model = { name: preset.label, colorRgb: COLOURS[preset.id] ?? [200, 200, 210], mesh: built.result.mesh };
@@ -88,6 +94,8 @@ export const useModelStore = create<ModelState>()((set, get) => ({
           stats: built.result.stats,
           smoothing: built.result.smoothing,
           smoothingLevel: smoothing,
+          decimation: built.result.decimation,
+          decimate,
           selectedVoxels: built.selectedVoxels,
           keptVoxels: built.keptVoxels,
           kernel: built.kernel,

@@ -18,7 +18,7 @@ const FRAMES: { id: MeshFrame; label: string }[] = [
   { id: 'RAS', label: 'Patient (RAS)' },
   { id: 'print', label: 'Print bed (z = 0)' },
 ];
-const PHASES = { segment: 'Keeping the largest piece', surface: 'Extracting the surface', finish: 'Smoothing and measuring' };
+const PHASES = { segment: 'Keeping the largest piece', surface: 'Extracting the surface', finish: 'Smoothing, reducing and measuring' };
 
 const fmt = (x: number, digits: number): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
@@ -71,6 +71,16 @@ export function ModelPanel() {
             ))}
           </select>
         </label>
+        <label>
+          Reduce triangles{' '}
+          <select aria-label="Reduce triangles" value={m.decimate} onChange={(e) => m.set({ decimate: Number(e.target.value) })} disabled={m.status === 'building'}>
+            {[0, 0.5, 0.8, 0.9].map((r) => (
+              <option key={r} value={r}>
+                {r === 0 ? 'off' : `by ${r * 100}%`}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" onClick={() => void m.build(volumeId)} disabled={m.status === 'building'}>
           Create model
         </button>
@@ -110,6 +120,12 @@ export function ModelPanel() {
             <dd>
               {s.smoothing
                 ? `${s.smoothingLevel}: max ${fmt(s.smoothing.deviation?.maxMm ?? s.smoothing.maxDisplacementMm, 2)} mm, mean ${fmt(s.smoothing.deviation?.meanMm ?? s.smoothing.meanDisplacementMm, 2)} mm`
+                : 'off'}
+            </dd>
+            <dt>Triangle reduction</dt>
+            <dd data-testid="model-decimation">
+              {s.decimation
+                ? `${s.decimation.trianglesBefore.toLocaleString('en-US')} → ${s.decimation.trianglesAfter.toLocaleString('en-US')}${s.decimation.deviation ? `, deviation max ${fmt(s.decimation.deviation.maxMm, 2)} mm, mean ${fmt(s.decimation.deviation.meanMm, 2)} mm` : ''}`
                 : 'off'}
             </dd>
             <dt>Built</dt>

@@ -2,18 +2,20 @@
 import kernelUrl from '../kernel/build/surfaceNets.wasm?url';
 import { serializeError } from '../core/errors';
 import { finishModel, segmentRange } from '../core/mesh/model';
-import { meshChunk, voxelMeshToLps } from '../core/mesh/surfaceNets';
+import { runChunk, writeChunkLps } from '../core/mesh/surfaceNets';
 import type { SurfaceKernel } from '../core/mesh/surfaceKernel';
 import { TsSurfaceKernel } from '../core/mesh/surfaceKernel';
 import { createWasmSurfaceKernel } from '../kernel/wasmSurfaceKernel';
 import type { MeshRequest, MeshResponse } from './meshProtocol';
 
-/** Thin worker over the core's meshing: segmentation, a chunk of the surface, finishing. */
+/** Thin worker over the core's meshing: segmentation, a chunk of the surface, writing it, finishing. */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: MeshResponse, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
 
 let wasmKernel: Promise<SurfaceKernel> | undefined;
 const tsKernel = new TsSurfaceKernel();
+/** The kernel holding the last extracted chunk (until the 'write' that follows). */
+let lastKernel: SurfaceKernel | undefined;
 
 /** The WebAssembly kernel, compiled once per worker and kept (its memory is reused); TS if it fails. */
 function kernel(choice: 'auto' | 'typescript'): Promise<SurfaceKernel> {
@@ -43,15 +45,23 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
       post({ type: 'segmented', id: msg.id, mask: r.mask, selectedVoxels: r.selectedVoxels, keptVoxels: r.keptVoxels }, transferable(r.mask));
     } else if (msg.type === 'surface') {
       const k = await kernel(msg.kernel);
-      const chunk = meshChunk(k, msg.input, msg.from, msg.to, {
+      lastKernel = undefined;
+      const chunk = runChunk(k, msg.input, msg.from, msg.to, {
         onProgress: (p) => post({ type: 'progress', id: msg.id, done: p.stepsDone, total: p.stepsTotal }),
       });
-      post({ type: 'surface', id: msg.id, chunk, kernel: k.name }, [...transferable(chunk.positions), ...transferable(chunk.indices)]);
+      lastKernel = k;
+      post({ type: 'surfaced', id: msg.id, chunk, kernel: k.name });
+    } else if (msg.type === 'write') {
+      if (!lastKernel) throw new Error('mesh worker: no chunk to write');
+      const own = !msg.target;
+      const target = msg.target ?? { positionsMm: new Float32Array(msg.plan.vertices * 3), indices: new Uint32Array(msg.plan.indexCount) };
+      writeChunkLps(lastKernel.output(), msg.chunk, msg.plan, msg.index, msg.geometry, target);
+      post({ type: 'written', id: msg.id, mesh: own ? target : undefined }, own ? [...transferable(target.positionsMm), ...transferable(target.indices)] : []);
     } else {
-      const raw = voxelMeshToLps(msg.positions, msg.indices, msg.geometry);
+      const raw = { positionsMm: msg.mesh.positionsMm, indices: msg.mesh.indices, frame: 'LPS' as const };
       const result = await finishModel(raw, msg.geometry, msg.settings);
       const m = result.mesh;
-      const transfer = [...transferable(m.positionsMm), ...(m.indices.buffer === msg.indices.buffer ? [] : transferable(m.indices))];
+      const transfer = [...transferable(m.positionsMm), ...(m.indices.buffer === m.positionsMm.buffer ? [] : transferable(m.indices))];
       post({ type: 'finished', id: msg.id, result }, transfer);
     }
   } catch (e) {

@@ -1,10 +1,10 @@
 import { VoxelprintError, deserializeError } from '../core/errors';
 import type { FinishSettings, ModelResult } from '../core/mesh/model';
-import { chunkSlices, mergeChunks, splitSteps } from '../core/mesh/surfaceNets';
-import type { SurfaceInput, VoxelChunk } from '../core/mesh/surfaceNets';
+import { chunkSlices, planMerge, splitSteps } from '../core/mesh/surfaceNets';
+import type { ChunkSummary, SurfaceInput } from '../core/mesh/surfaceNets';
 import type { HuRange } from '../core/segmentation/presets';
 import type { Volume } from '../core/volume/volume';
-import type { KernelChoice, MeshRequest, MeshResponse } from './meshProtocol';
+import type { KernelChoice, LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
 
 export type ModelPhase = 'segment' | 'surface' | 'finish';
 
@@ -138,7 +138,7 @@ export class MeshWorkerPool {
     const done = new Array<number>(ranges.length).fill(0);
     const totalSteps = nz + 1;
     onProgress?.({ phase: 'surface', done: 0, total: totalSteps });
-    const chunks: VoxelChunk[] = [];
+    const chunks: ChunkSummary[] = [];
     let kernelName = '';
     await Promise.all(
       ranges.map(async ([from, to], p) => {
@@ -158,7 +158,7 @@ export class MeshWorkerPool {
         const r = await this.call(
           workers[p],
           (id) => ({ type: 'surface', id, input, from, to, kernel: opts.kernel ?? 'auto' }),
-          'surface',
+          'surfaced',
           [],
           signal,
           (d) => {
@@ -170,23 +170,29 @@ export class MeshWorkerPool {
         kernelName = r.kernel;
       }),
     );
-    const merged = mergeChunks(chunks);
-    if (merged.indices.length === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${req.range.lo}…${req.range.hi}: nothing to mesh`);
+    const plan = planMerge(chunks);
+    if (plan.indexCount === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${req.range.lo}…${req.range.hi}: nothing to mesh`);
 
-    // 3. Finish (LPS, smoothing, stats) in a worker.
+    // 3. Each worker writes its chunk into the joined LPS mesh: shared arrays when split (no
+    //    copy, no join on this thread), else arrays the one worker hands back.
+    const geometry = geometryOf(volume);
+    let mesh: LpsArrays;
+    if (parts > 1) {
+      mesh = { positionsMm: new Float32Array(new SharedArrayBuffer(plan.vertices * 12)), indices: new Uint32Array(new SharedArrayBuffer(plan.indexCount * 4)) };
+      const target = mesh;
+      await Promise.all(chunks.map((chunk, p) => this.call(workers[p], (id) => ({ type: 'write', id, chunk, plan, index: p, geometry, target }), 'written', [], signal)));
+    } else {
+      const w = await this.call(workers[0], (id) => ({ type: 'write', id, chunk: chunks[0], plan, index: 0, geometry }), 'written', [], signal);
+      if (!w.mesh) throw new VoxelprintError('mesh-failed', 'mesh worker returned no mesh');
+      mesh = w.mesh;
+    }
+
+    // 4. Finish (smoothing, decimation, stats) in a worker.
     onProgress?.({ phase: 'finish', done: 0, total: 1 });
-    const positions = merged.positions;
-    const indices = merged.indices;
     const transfer: Transferable[] = [];
-    if (positions.buffer instanceof ArrayBuffer) transfer.push(positions.buffer);
-    if (indices.buffer instanceof ArrayBuffer && indices.buffer !== positions.buffer) transfer.push(indices.buffer);
-    const f = await this.call(
-      workers[0],
-      (id) => ({ type: 'finish', id, positions, indices, geometry: geometryOf(volume), settings: { smoothing: req.smoothing } }),
-      'finished',
-      transfer,
-      signal,
-    );
+    if (mesh.positionsMm.buffer instanceof ArrayBuffer) transfer.push(mesh.positionsMm.buffer);
+    if (mesh.indices.buffer instanceof ArrayBuffer) transfer.push(mesh.indices.buffer);
+    const f = await this.call(workers[0], (id) => ({ type: 'finish', id, mesh, geometry, settings: { smoothing: req.smoothing, decimate: req.decimate } }), 'finished', transfer, signal);
     onProgress?.({ phase: 'finish', done: 1, total: 1 });
     return { result: f.result, selectedVoxels, keptVoxels, kernel: kernelName, parts };
   }

@@ -1,7 +1,7 @@
 import type { SerializedError } from '../core/errors';
 import type { HuRange } from '../core/segmentation/presets';
 import type { FinishSettings, ModelResult } from '../core/mesh/model';
-import type { SurfaceInput, VoxelChunk } from '../core/mesh/surfaceNets';
+import type { ChunkSummary, MergePlan, SurfaceInput } from '../core/mesh/surfaceNets';
 import type { VolumeGeometry, VoxelArray } from '../core/volume/volume';
 
 /**
@@ -19,15 +19,27 @@ export type MeshRequest =
       /** Write the mask into shared memory so every worker can read it. */
       readonly shared: boolean;
     }
+  /** Extracts a chunk; its mesh stays in the worker's kernel for the 'write' that follows. */
   | { readonly type: 'surface'; readonly id: number; readonly input: SurfaceInput; readonly from: number; readonly to: number; readonly kernel: KernelChoice }
+  /**
+   * Writes the chunk just extracted into the joined LPS mesh: into `target` (shared arrays that
+   * every worker writes its part of), or into arrays the worker allocates and hands back.
+   */
   | {
-      readonly type: 'finish';
+      readonly type: 'write';
       readonly id: number;
-      readonly positions: Float32Array;
-      readonly indices: Uint32Array;
+      readonly chunk: ChunkSummary;
+      readonly plan: MergePlan;
+      readonly index: number;
       readonly geometry: VolumeGeometry;
-      readonly settings: FinishSettings;
-    };
+      readonly target?: LpsArrays;
+    }
+  | { readonly type: 'finish'; readonly id: number; readonly mesh: LpsArrays; readonly geometry: VolumeGeometry; readonly settings: FinishSettings };
+
+export interface LpsArrays {
+  readonly positionsMm: Float32Array;
+  readonly indices: Uint32Array;
+}
 
 /** 'auto': the WebAssembly kernel, or the TypeScript one where WebAssembly (with SIMD) fails. */
 export type KernelChoice = 'auto' | 'typescript';
@@ -35,6 +47,7 @@ export type KernelChoice = 'auto' | 'typescript';
 export type MeshResponse =
   | { readonly type: 'progress'; readonly id: number; readonly done: number; readonly total: number }
   | { readonly type: 'segmented'; readonly id: number; readonly mask: Uint8Array; readonly selectedVoxels: number; readonly keptVoxels: number }
-  | { readonly type: 'surface'; readonly id: number; readonly chunk: VoxelChunk; readonly kernel: string }
+  | { readonly type: 'surfaced'; readonly id: number; readonly chunk: ChunkSummary; readonly kernel: string }
+  | { readonly type: 'written'; readonly id: number; readonly mesh?: LpsArrays }
   | { readonly type: 'finished'; readonly id: number; readonly result: ModelResult }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -98,7 +98,7 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
     expect(browser.errors).toEqual([]);
   });
 
-  it('progress is shown and Cancel stops the build; building again works', async () => {
+  it('progress is shown and Cancel stops the build; building again with 80% fewer triangles works', async () => {
     const { page } = browser;
     await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('high');
     await page.getByRole('combobox', { name: 'Tissue' }).selectOption('soft-tissue');
@@ -110,11 +110,23 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
     expect(await page.getByTestId('model-watertight').count()).toBe(0);
     expect(await page.getByRole('alert').count()).toBe(0);
 
+    // Building again, this time reduced by 80%: still closed, a fifth of the triangles.
     await page.getByRole('combobox', { name: 'Tissue' }).selectOption('bone');
-    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('off');
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('low');
+    await page.getByRole('combobox', { name: 'Reduce triangles' }).selectOption('0.8');
     await page.getByRole('button', { name: 'Create model' }).click();
     await page.getByTestId('model-watertight').waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('model-watertight').textContent()).toBe('yes');
+    expect(await page.getByTestId('model-shells').textContent()).toBe('2');
+    const reduction = (await page.getByTestId('model-decimation').textContent()) ?? '';
+    const [before, after] = (/([\d,]+) → ([\d,]+)/.exec(reduction) ?? []).slice(1).map((t) => Number(t.replaceAll(',', '')));
+    expect(before).toBeGreaterThan(400_000);
+    expect(Math.abs(after / before - 0.2)).toBeLessThan(0.01);
+    expect(Number((await page.getByTestId('model-triangles').textContent())?.replaceAll(',', ''))).toBe(after);
+    expect(reduction).toMatch(/deviation max [\d.]+ mm/);
+    const volumeMm3 = Number(await page.getByTestId('model-volume-mm3').getAttribute('data-value'));
+    expect(Math.abs(volumeMm3 - ctHeadPhantomVolumesMm3.skullMm3) / ctHeadPhantomVolumesMm3.skullMm3).toBeLessThan(0.03);
+    await page.screenshot({ path: screenshotPath('model-bone-decimated'), fullPage: true });
     expect(browser.errors).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chunkSlices, meshChunk, mergeChunks, splitSteps, extractSurface, type SurfaceInput } from '../../src/core/mesh/surfaceNets';
+import { chunkSlices, meshChunk, mergeChunks, planMerge, runChunk, splitSteps, extractSurface, writeChunkLps, type SurfaceInput } from '../../src/core/mesh/surfaceNets';
 import { TsSurfaceKernel, type SurfaceKernel } from '../../src/core/mesh/surfaceKernel';
 import { meshStats } from '../../src/core/mesh/stats';
 import type { VolumeGeometry } from '../../src/core/volume/volume';
@@ -215,5 +215,30 @@ describe('surface kernels: WebAssembly = TypeScript = the union-find oracle', ()
       if (a.indices.length !== b.indices.length || a.indices.some((v, i) => v !== b.indices[i]) || a.positions.some((v, i) => v !== b.positions[i])) differ++;
     }
     expect(differ).toBe(0);
+  });
+
+  it('chunks written straight into one LPS mesh, in any order (as workers into shared memory), = the one-piece mesh; mirrored grids flip winding', () => {
+    const oblique = (mirror: boolean): VolumeGeometry => {
+      const a = 0.3;
+      const r: [number, number, number] = [Math.cos(a), Math.sin(a), 0];
+      const c: [number, number, number] = [-Math.sin(a), Math.cos(a), 0];
+      return { dimensions: [40, 33, 12], spacingMm: [0.7, 0.8, 1.9], originLps: [-3, 12.5, 40], directionLps: [r, c, [0, 0, mirror ? -1 : 1]] };
+    };
+    for (const { name, input } of cases().filter((c) => c.input.dimensions[0] === 40)) {
+      for (const mirror of [false, true]) {
+        const g = oblique(mirror);
+        const whole = extractSurface(input, g, wasm);
+        const kernels = [wasm, new TsSurfaceKernel(), new TsSurfaceKernel()];
+        const summaries = splitSteps(input.dimensions[2], 3).map(([from, to], w) => runChunk(kernels[w], input, from, to));
+        const plan = planMerge(summaries);
+        const target = { positionsMm: new Float32Array(new SharedArrayBuffer(plan.vertices * 12)), indices: new Uint32Array(new SharedArrayBuffer(plan.indexCount * 4)) };
+        for (const w of [2, 0, 1]) writeChunkLps(kernels[w].output(), summaries[w], plan, w, g, target);
+        expect(Array.from(target.indices), `${name} mirror ${mirror}`).toEqual(Array.from(whole.indices));
+        expect(Array.from(target.positionsMm), `${name} mirror ${mirror}`).toEqual(Array.from(whole.positionsMm));
+        const stats = meshStats(whole);
+        expect(stats.manifold, name).toBe(true);
+        expect(stats.volumeMm3, `${name}: outward on a ${mirror ? 'left' : 'right'}-handed grid`).toBeGreaterThan(0);
+      }
+    }
   });
 });

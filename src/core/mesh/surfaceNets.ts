@@ -47,16 +47,35 @@ export interface ChunkOptions {
   readonly onProgress?: (p: MeshProgress) => void;
 }
 
-/** A chunk's mesh in voxel coordinates; ids below `ghostVertices` belong to the previous chunk. */
-export interface VoxelChunk {
+/** What a chunk produced (its mesh stays in the kernel until written or copied out). */
+export interface ChunkSummary {
   readonly from: number;
   readonly to: number;
-  readonly positions: Float32Array;
-  readonly indices: Uint32Array;
+  /** Vertices (ghosts included) and index entries (3 per triangle) of the chunk's output. */
+  readonly vertices: number;
+  readonly indexCount: number;
+  /** Ids below this belong to the previous chunk (its last layer's vertex block). */
   readonly ghostVertices: number;
   /** Where the vertex block of the chunk's last layer starts, and its size. */
   readonly lastBlockStart: number;
   readonly lastBlockVertices: number;
+}
+
+/** A chunk's mesh in voxel coordinates, copied out of the kernel. */
+export interface VoxelChunk extends ChunkSummary {
+  readonly positions: Float32Array;
+  readonly indices: Uint32Array;
+}
+
+/** Where each chunk goes in the joined mesh. */
+export interface MergePlan {
+  readonly vertices: number;
+  readonly indexCount: number;
+  /** Per chunk: first owned vertex and first index entry in the joined mesh, and the joined id
+   * of the previous chunk's last vertex block (what this chunk's ghost ids map to). */
+  readonly vertexOffset: readonly number[];
+  readonly indexOffset: readonly number[];
+  readonly ghostTarget: readonly number[];
 }
 
 export function kernelSettings(input: SurfaceInput): KernelSettings {
@@ -87,8 +106,11 @@ export function splitSteps(nz: number, parts: number): [number, number][] {
   return out;
 }
 
-/** Runs steps [from, to) of the surface of `input` through `kernel`. */
-export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: number, to: number, options: ChunkOptions = {}): VoxelChunk {
+/**
+ * Runs steps [from, to) of the surface of `input` through `kernel`; the mesh stays in the
+ * kernel (`kernel.output()`) until its next `begin`.
+ */
+export function runChunk(kernel: SurfaceKernel, input: SurfaceInput, from: number, to: number, options: ChunkOptions = {}): ChunkSummary {
   const [nx, ny, nz] = input.dimensions;
   const sliceSize = nx * ny;
   const settings = kernelSettings(input);
@@ -124,43 +146,111 @@ export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: numb
     if (mode === 'ghost') ghostVertices = r.blockVertices;
   }
   options.onProgress?.({ stepsDone: to - from, stepsTotal: to - from });
-  // One copy out of the kernel's (reused) memory: the only fresh memory this run touches.
   const out = kernel.output();
-  const positions = out.positions.slice();
-  const indices = out.indices.slice();
-  return { from, to, positions, indices, ghostVertices, lastBlockStart, lastBlockVertices };
+  return { from, to, vertices: out.positions.length / 3, indexCount: out.indices.length, ghostVertices, lastBlockStart, lastBlockVertices };
+}
+
+/** `runChunk`, then a copy of its mesh out of the kernel's (reused) memory. */
+export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: number, to: number, options: ChunkOptions = {}): VoxelChunk {
+  const summary = runChunk(kernel, input, from, to, options);
+  const out = kernel.output();
+  return { ...summary, positions: out.positions.slice(), indices: out.indices.slice() };
+}
+
+/** Checks that the chunks are consecutive with matching seams and places them in the joined mesh. */
+export function planMerge(chunks: readonly ChunkSummary[]): MergePlan {
+  const vertexOffset: number[] = [];
+  const indexOffset: number[] = [];
+  const ghostTarget: number[] = [];
+  let vertices = 0;
+  let indexCount = 0;
+  let prevBlockStart = 0;
+  let prevBlockVertices = 0;
+  chunks.forEach((ch, w) => {
+    const g = ch.ghostVertices;
+    if (w > 0 && chunks[w - 1].to !== ch.from) throw new Error('surface nets: chunks are not consecutive');
+    if (w > 0 && g !== prevBlockVertices) throw new Error(`surface nets: seam mismatch at step ${ch.from} (${g} ghost vertices, ${prevBlockVertices} owned)`);
+    if (w === 0 && g !== 0) throw new Error('surface nets: the first chunk has ghost vertices');
+    vertexOffset.push(vertices);
+    indexOffset.push(indexCount);
+    ghostTarget.push(prevBlockStart);
+    prevBlockStart = vertices + ch.lastBlockStart - g;
+    prevBlockVertices = ch.lastBlockVertices;
+    vertices += ch.vertices - g;
+    indexCount += ch.indexCount;
+  });
+  return { vertices, indexCount, vertexOffset, indexOffset, ghostTarget };
+}
+
+/** det of the direction matrix < 0: the mesh is mirrored and every triangle must be flipped. */
+const mirrored = (geometry: VolumeGeometry): boolean => {
+  const [r, c, n] = geometry.directionLps;
+  return r[0] * (c[1] * n[2] - c[2] * n[1]) - r[1] * (c[0] * n[2] - c[2] * n[0]) + r[2] * (c[0] * n[1] - c[1] * n[0]) < 0;
+};
+
+/**
+ * Writes chunk `w` (its mesh: the kernel's output or a copy) into the joined mesh: owned vertices
+ * to LPS mm at their place, indices remapped (ghosts onto the previous chunk's vertices, and
+ * flipped for a mirrored grid). Chunks can be written in any order, by different workers, into
+ * shared arrays.
+ */
+export function writeChunkLps(
+  mesh: { readonly positions: Float32Array; readonly indices: Uint32Array },
+  chunk: ChunkSummary,
+  plan: MergePlan,
+  w: number,
+  geometry: VolumeGeometry,
+  target: { readonly positionsMm: Float32Array; readonly indices: Uint32Array },
+): void {
+  const [r, c, n] = geometry.directionLps;
+  const [sx, sy, sz] = geometry.spacingMm;
+  const [ox, oy, oz] = geometry.originLps;
+  const g = chunk.ghostVertices;
+  const src = mesh.positions;
+  const dst = target.positionsMm;
+  let o = plan.vertexOffset[w] * 3;
+  for (let v = g; v < chunk.vertices; v++) {
+    const x = src[v * 3] * sx;
+    const y = src[v * 3 + 1] * sy;
+    const z = src[v * 3 + 2] * sz;
+    dst[o++] = ox + r[0] * x + c[0] * y + n[0] * z;
+    dst[o++] = oy + r[1] * x + c[1] * y + n[1] * z;
+    dst[o++] = oz + r[2] * x + c[2] * y + n[2] * z;
+  }
+  const ids = mesh.indices;
+  const out = target.indices;
+  const base = plan.indexOffset[w];
+  const ghostTarget = plan.ghostTarget[w];
+  const shift = plan.vertexOffset[w] - g;
+  const flip = mirrored(geometry);
+  for (let t = 0; t < chunk.indexCount; t += 3) {
+    const a = ids[t];
+    const b = ids[t + 1];
+    const d = ids[t + 2];
+    const ma = a < g ? ghostTarget + a : a + shift;
+    const mb = b < g ? ghostTarget + b : b + shift;
+    const md = d < g ? ghostTarget + d : d + shift;
+    out[base + t] = ma;
+    out[base + t + 1] = flip ? md : mb;
+    out[base + t + 2] = flip ? mb : md;
+  }
 }
 
 /** Joins consecutive chunks into one mesh (voxel coordinates), sharing the ghost vertices. */
 export function mergeChunks(chunks: readonly VoxelChunk[]): { positions: Float32Array; indices: Uint32Array } {
-  if (chunks.length === 1 && chunks[0].ghostVertices === 0) return { positions: chunks[0].positions, indices: chunks[0].indices };
-  let vertices = 0;
-  let triangles = 0;
-  for (const ch of chunks) {
-    vertices += ch.positions.length / 3 - ch.ghostVertices;
-    triangles += ch.indices.length;
-  }
-  const positions = new Float32Array(vertices * 3);
-  const indices = new Uint32Array(triangles);
-  let vOffset = 0;
-  let tOffset = 0;
-  let prevBlockStart = 0; // global id of the previous chunk's last vertex block
-  let prevBlockVertices = 0;
-  for (let w = 0; w < chunks.length; w++) {
-    const ch = chunks[w];
-    if (w > 0 && chunks[w - 1].to !== ch.from) throw new Error('surface nets: chunks are not consecutive');
+  const plan = planMerge(chunks);
+  if (chunks.length === 1) return { positions: chunks[0].positions, indices: chunks[0].indices };
+  const positions = new Float32Array(plan.vertices * 3);
+  const indices = new Uint32Array(plan.indexCount);
+  chunks.forEach((ch, w) => {
+    positions.set(ch.positions.subarray(ch.ghostVertices * 3), plan.vertexOffset[w] * 3);
     const g = ch.ghostVertices;
-    if (w > 0 && g !== prevBlockVertices) throw new Error(`surface nets: seam mismatch at step ${ch.from} (${g} ghost vertices, ${prevBlockVertices} owned)`);
-    positions.set(ch.positions.subarray(g * 3), vOffset * 3);
+    const shift = plan.vertexOffset[w] - g;
     for (let t = 0; t < ch.indices.length; t++) {
       const id = ch.indices[t];
-      indices[tOffset + t] = id < g ? prevBlockStart + id : vOffset + id - g;
+      indices[plan.indexOffset[w] + t] = id < g ? plan.ghostTarget[w] + id : id + shift;
     }
-    prevBlockStart = vOffset + ch.lastBlockStart - g;
-    prevBlockVertices = ch.lastBlockVertices;
-    vOffset += ch.positions.length / 3 - g;
-    tOffset += ch.indices.length;
-  }
+  });
   return { positions, indices };
 }
 
@@ -180,9 +270,9 @@ export function voxelMeshToLps(positions: Float32Array, indices: Uint32Array, ge
     const z = positions[w * 3 + 2] * sz;
     for (let a = 0; a < 3; a++) positionsMm[w * 3 + a] = o[a] + r[a] * x + c[a] * y + n[a] * z;
   }
-  const det = r[0] * (c[1] * n[2] - c[2] * n[1]) - r[1] * (c[0] * n[2] - c[2] * n[0]) + r[2] * (c[0] * n[1] - c[1] * n[0]);
-  const out = det < 0 ? indices.slice() : indices;
-  if (det < 0) for (let t = 0; t < out.length; t += 3) [out[t + 1], out[t + 2]] = [out[t + 2], out[t + 1]];
+  const flip = mirrored(geometry);
+  const out = flip ? indices.slice() : indices;
+  if (flip) for (let t = 0; t < out.length; t += 3) [out[t + 1], out[t + 2]] = [out[t + 2], out[t + 1]];
   return { positionsMm, indices: out, frame: 'LPS' };
 }
 
@@ -196,6 +286,9 @@ export function extractSurface(
   kernel: SurfaceKernel = new TsSurfaceKernel(),
   options: ChunkOptions = {},
 ): TriangleMesh {
-  const chunk = meshChunk(kernel, input, 0, input.dimensions[2] + 1, options);
-  return voxelMeshToLps(chunk.positions, chunk.indices, geometry);
+  const chunk = runChunk(kernel, input, 0, input.dimensions[2] + 1, options);
+  const plan = planMerge([chunk]);
+  const mesh = { positionsMm: new Float32Array(plan.vertices * 3), indices: new Uint32Array(plan.indexCount), frame: 'LPS' as const };
+  writeChunkLps(kernel.output(), chunk, plan, 0, geometry, mesh);
+  return mesh;
 }
