@@ -2,7 +2,10 @@ import type { HuRange } from '../segmentation/presets';
 import { thresholdMask } from '../segmentation/threshold';
 import { keepLargestIsland } from '../segmentation/islands';
 import type { VolumeGeometry, VoxelArray } from '../volume/volume';
-import type { TriangleMesh } from './mesh';
+import type { SegmentMesh, TriangleMesh } from './mesh';
+import type { SurfaceKernel } from './surfaceKernel';
+import { TsSurfaceKernel } from './surfaceKernel';
+import { extractSurface } from './surfaceNets';
 import type { MeshStats } from './stats';
 import { meshStats } from './stats';
 import type { SmoothingLevel, SmoothingReport } from './smooth';
@@ -67,4 +70,27 @@ export async function finishModel(raw: TriangleMesh, geometry: VolumeGeometry, s
     decimation = report;
   }
   return { mesh, stats: meshStats(mesh), smoothing: smoothed?.report, decimation };
+}
+
+/** A segment of a labelmap: its label value (1–255), display name and colour. */
+export interface LabelSegment {
+  readonly label: number;
+  readonly name: string;
+  readonly colorRgb: readonly [number, number, number];
+}
+
+/**
+ * One closed mesh per segment of a labelmap (each the exact boundary of its voxels, LPS mm).
+ * Segments that touch each other share the boundary position, each closed on its own.
+ */
+export function labelmapSurfaces(
+  labelmap: Uint8Array,
+  geometry: VolumeGeometry,
+  segments: readonly LabelSegment[],
+  kernel: SurfaceKernel = new TsSurfaceKernel(),
+): SegmentMesh[] {
+  return segments.map((s) => {
+    if (!Number.isInteger(s.label) || s.label < 1 || s.label > 255) throw new RangeError(`segment "${s.name}": label must be 1–255, got ${s.label}`);
+    return { name: s.name, colorRgb: s.colorRgb, mesh: extractSurface({ dimensions: geometry.dimensions, mask: labelmap, label: s.label }, geometry, kernel) };
+  });
 }
