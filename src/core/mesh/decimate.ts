@@ -1,6 +1,7 @@
 import { MeshoptSimplifier } from 'meshoptimizer/simplifier';
 import type { TriangleMesh } from './mesh';
 import { DEGENERATE_AREA_MM2, meshStats } from './stats';
+import { edgeGroups } from './edges';
 import { surfaceDeviation } from './deviation';
 import type { SurfaceDeviation } from './deviation';
 
@@ -357,18 +358,7 @@ function judge(out: Uint32Array, pos: Float32Array, inputPos: Float32Array, inpu
 
   // Edges: half-edges bucketed by their lower endpoint (CSR), grouped by the higher one.
   const next = (h: number): number => (h % 3 === 2 ? h - 2 : h + 1);
-  const start = new Int32Array(nV + 1);
-  for (let h = 0; h < out.length; h++) start[Math.min(out[h], out[next(h)]) + 1]++;
-  for (let v = 0; v < nV; v++) start[v + 1] += start[v];
-  const fill = start.slice(0, nV);
-  const bucket = new Int32Array(out.length);
-  const hi = new Int32Array(out.length);
-  for (let h = 0; h < out.length; h++) {
-    const a = out[h], b = out[next(h)];
-    const slot = fill[Math.min(a, b)]++;
-    bucket[slot] = h;
-    hi[slot] = Math.max(a, b);
-  }
+  const { halfEdges: bucket, hi, start } = edgeGroups(out, nV);
   // Corner union–find for vertex fans: corner h is triangle ⌊h/3⌋'s corner at out[h].
   const corner = new Int32Array(out.length);
   for (let h = 0; h < corner.length; h++) corner[h] = h;
@@ -385,18 +375,6 @@ function judge(out: Uint32Array, pos: Float32Array, inputPos: Float32Array, inpu
   };
   for (let lo = 0; lo < nV; lo++) {
     const s0 = start[lo], s1 = start[lo + 1];
-    for (let i = s0 + 1; i < s1; i++) {
-      // Insertion sort by the higher endpoint (buckets hold a vertex's few edges).
-      const hk = hi[i], bk = bucket[i];
-      let j = i - 1;
-      while (j >= s0 && hi[j] > hk) {
-        hi[j + 1] = hi[j];
-        bucket[j + 1] = bucket[j];
-        j--;
-      }
-      hi[j + 1] = hk;
-      bucket[j + 1] = bk;
-    }
     for (let g = s0; g < s1; ) {
       let g2 = g + 1;
       while (g2 < s1 && hi[g2] === hi[g]) g2++;

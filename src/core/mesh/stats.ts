@@ -1,4 +1,5 @@
 import type { TriangleMesh } from './mesh';
+import { edgeGroups } from './edges';
 
 /**
  * Statistics and validity checks for a {@link TriangleMesh}: the basis of the "watertight,
@@ -127,32 +128,8 @@ export function meshStats(mesh: TriangleMesh): MeshStats {
     max.fill(0);
   }
 
-  // --- Bucket half-edges by their lower endpoint (CSR) ---------------------------------------
-  const start = new Int32Array(nV + 1);
-  for (let t = 0; t < nT; t++) {
-    if (!topological[t]) continue;
-    for (let k = 0; k < 3; k++) {
-      const from = idx[3 * t + k];
-      const to = idx[3 * t + ((k + 1) % 3)];
-      start[(from < to ? from : to) + 1]++;
-    }
-  }
-  for (let v = 0; v < nV; v++) start[v + 1] += start[v];
-  const fill = start.slice(0, nV);
-  const bucket = new Int32Array(start[nV]);
-  const hi = new Int32Array(start[nV]); // higher endpoint, parallel to bucket
-  for (let t = 0; t < nT; t++) {
-    if (!topological[t]) continue;
-    for (let k = 0; k < 3; k++) {
-      const h = 3 * t + k;
-      const from = idx[h];
-      const to = idx[3 * t + ((k + 1) % 3)];
-      const lo = from < to ? from : to;
-      const slot = fill[lo]++;
-      bucket[slot] = h;
-      hi[slot] = from < to ? to : from;
-    }
-  }
+  // --- Half-edges grouped by undirected edge (see edges.ts) ----------------------------------
+  const { halfEdges: bucket, hi, start } = edgeGroups(idx, nV, topological);
 
   // --- Group each bucket by higher endpoint: one group = one edge ---------------------------
   const triParent = new Int32Array(nT);
@@ -181,19 +158,6 @@ export function meshStats(mesh: TriangleMesh): MeshStats {
     const s = start[lo];
     const e = start[lo + 1];
     if (e === s) continue;
-    // Insertion sort of the (small) bucket by higher endpoint.
-    for (let i = s + 1; i < e; i++) {
-      const hk = hi[i];
-      const bk = bucket[i];
-      let j = i - 1;
-      while (j >= s && hi[j] > hk) {
-        hi[j + 1] = hi[j];
-        bucket[j + 1] = bucket[j];
-        j--;
-      }
-      hi[j + 1] = hk;
-      bucket[j + 1] = bk;
-    }
     let g = s;
     while (g < e) {
       let g2 = g + 1;
