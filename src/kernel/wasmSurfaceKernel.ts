@@ -5,6 +5,8 @@ import {
   EDGE_KIND,
   EDGE_SECOND,
   FACE_CORNERS,
+  FACE_LIST,
+  FACE_LIST_START,
   FACE_SLOT,
   PINCH,
   PINCH_SLOT,
@@ -37,7 +39,7 @@ interface KernelExports {
 }
 
 /** Byte offsets of the tables in the kernel's table region (see the AssemblyScript source). */
-const TABLE_LAYOUT: readonly [number, Int8Array | Uint8Array][] = [
+const TABLE_LAYOUT: readonly [number, Int8Array | Uint8Array | Uint16Array][] = [
   [0, SHEET_OF_SLOT],
   [3072, SHEET_COUNT],
   [3328, FACE_SLOT],
@@ -50,6 +52,8 @@ const TABLE_LAYOUT: readonly [number, Int8Array | Uint8Array][] = [
   [4300, SLOT_LOWER_BITS],
   [4312, SLOT_AXES],
   [4324, Uint8Array.from(FACE_CORNERS.flat(2))],
+  [4400, FACE_LIST_START],
+  [4928, FACE_LIST],
 ];
 
 const MODES: Record<LayerMode, number> = { full: 0, ghost: 1, silent: 2 };
@@ -60,7 +64,7 @@ export class WasmSurfaceKernel implements SurfaceKernel {
 
   constructor(private readonly k: KernelExports) {
     const at = k.tablesPtr();
-    for (const [offset, table] of TABLE_LAYOUT) new Uint8Array(k.memory.buffer, at + offset, table.length).set(new Uint8Array(table.buffer, table.byteOffset, table.length));
+    for (const [offset, table] of TABLE_LAYOUT) new Uint8Array(k.memory.buffer, at + offset, table.byteLength).set(new Uint8Array(table.buffer, table.byteOffset, table.byteLength));
   }
 
   begin(settings: KernelSettings): void {

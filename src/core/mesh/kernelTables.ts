@@ -202,3 +202,18 @@ for (let kind = 0; kind < 3; kind++)
 /** Block bits of each slot's lower voxel, and its axis: exported for the kernels. */
 export const SLOT_LOWER_BITS = Uint8Array.from(SLOT_LOWER);
 export const SLOT_AXES = Uint8Array.from(SLOT_AXIS);
+
+/**
+ * The boundary slots of each configuration in increasing slot order (the order both kernels sum
+ * them in): FACE_LIST[FACE_LIST_START[cfg] .. FACE_LIST_START[cfg + 1]).
+ */
+export const FACE_LIST_START = new Uint16Array(257);
+export const FACE_LIST = (() => {
+  const list: number[] = [];
+  for (let cfg = 0; cfg < 256; cfg++) {
+    FACE_LIST_START[cfg] = list.length;
+    for (let s = 0; s < 12; s++) if (SHEET_OF_SLOT[cfg * 12 + s] >= 0) list.push(s);
+  }
+  FACE_LIST_START[256] = list.length;
+  return Uint8Array.from(list);
+})();

@@ -19,7 +19,9 @@ const T_PINCH_VOXEL_OFF: usize = 4264; // i8[36]
 const T_SLOT_LOWER: usize = 4300; // u8[12]
 const T_SLOT_AXES: usize = 4312; // u8[12]
 const T_FACE_CORNERS: usize = 4324; // u8[72]
-const TABLE_BYTES: usize = 4400;
+const T_FACE_LIST_START: usize = 4400; // u16[257]
+const T_FACE_LIST: usize = 4928; // u8[≤ 3072]
+const TABLE_BYTES: usize = 8000;
 
 const PINCH_PULL: f64 = 0.2;
 
@@ -47,6 +49,15 @@ let values0: usize = 0;
 let values1: usize = 0;
 let cfg0: usize = 0;
 let cfg1: usize = 0;
+// Per padded voxel row of each slice: any voxel inside (u8). Per corner row of each layer: all
+// eight rows around it empty, so the row was skipped and its cfg bytes are stale (u8).
+let rowAny0: usize = 0;
+let rowAny1: usize = 0;
+let rowEmpty0: usize = 0;
+let rowEmpty1: usize = 0;
+// Corners of the current layer with a pinch edge, in scan order (i32), found by `corners`.
+let pinchList: usize = 0;
+let pinchListLength: i32 = 0;
 let base0: usize = 0;
 let base1: usize = 0;
 let midX0: usize = 0;
@@ -132,6 +143,16 @@ export function begin(nxIn: i32, nyIn: i32, hasMaskIn: bool, labelIn: i32, value
     p = align16(p + <usize>corners + slack);
     cfg1 = p;
     p = align16(p + <usize>corners + slack);
+    rowAny0 = p;
+    p = align16(p + <usize>(ny + 2) + slack);
+    rowAny1 = p;
+    p = align16(p + <usize>(ny + 2) + slack);
+    rowEmpty0 = p;
+    p = align16(p + <usize>(ny + 1) + slack);
+    rowEmpty1 = p;
+    p = align16(p + <usize>(ny + 1) + slack);
+    pinchList = p;
+    p = align16(p + <usize>corners * 4);
     base0 = p;
     p = align16(p + <usize>corners * 4);
     base1 = p;
@@ -154,6 +175,8 @@ export function begin(nxIn: i32, nyIn: i32, hasMaskIn: bool, labelIn: i32, value
   }
   memory.fill(inside0, 0, <usize>sliceVoxels);
   memory.fill(inside1, 0, <usize>sliceVoxels);
+  memory.fill(rowAny0, 0, <usize>(ny + 2));
+  memory.fill(rowAny1, 0, <usize>(ny + 2));
   cur = 0;
   real0 = false;
   real1 = false;
@@ -187,6 +210,8 @@ export function pushSlice(present: bool): void {
   if (cur == 0) real0 = present;
   else real1 = present;
   memory.fill(ins, 0, <usize>(W * (ny + 2)));
+  const rowAny = cur == 0 ? rowAny0 : rowAny1;
+  memory.fill(rowAny, 0, <usize>(ny + 2));
   if (!present) return;
   const zero = i8x16.splat(0);
   const one = i8x16.splat(1);
@@ -235,6 +260,10 @@ export function pushSlice(present: bool): void {
         store<u8>(dst + i, v >= lo && v <= hi ? 1 : 0);
       }
     }
+    // Row occupancy (the padded row's zero margins included, so 16-byte steps may overrun).
+    let acc = zero;
+    for (let i = 0; i < nx + 2; i += 16) acc = v128.or(acc, v128.load(dst - 1 + <usize>i));
+    store<u8>(rowAny + <usize>(j + 1), v128.any_true(acc) ? 1 : 0);
   }
 }
 
@@ -287,6 +316,7 @@ function addVertex(par: i32, x: f64, y: f64, z: f64): i32 {
 }
 
 function corners(c: i32, par: i32): void {
+  pinchListLength = 0;
   const below = insideOf(cur ^ 1);
   const above = insideOf(cur);
   const vBelow = valuesOf(cur ^ 1);
@@ -298,7 +328,14 @@ function corners(c: i32, par: i32): void {
   const zero = i8x16.splat(0);
   const one = i8x16.splat(1);
   const full = i8x16.splat(-1);
+  const anyBelow = cur == 0 ? rowAny1 : rowAny0;
+  const anyAbove = cur == 0 ? rowAny0 : rowAny1;
+  const rowEmpty = par == 0 ? rowEmpty0 : rowEmpty1;
   for (let b = 0; b <= ny; b++) {
+    // Corner row b sits between padded voxel rows b and b + 1 of both slices.
+    const empty = (load<u8>(anyBelow + <usize>b) | load<u8>(anyBelow + <usize>(b + 1)) | load<u8>(anyAbove + <usize>b) | load<u8>(anyAbove + <usize>(b + 1))) == 0;
+    store<u8>(rowEmpty + <usize>b, empty ? 1 : 0);
+    if (empty) continue;
     let a = 0;
     while (a <= nx) {
       const p = a + b * W;
@@ -346,6 +383,10 @@ function corners(c: i32, par: i32): void {
         continue;
       }
       store<i32>(bases + (<usize>ci << 2), nextId);
+      if ((load<u8>(tables + T_PINCH + <usize>cfg) | load<u8>(tables + T_PINCH + <usize>(256 + cfg)) | load<u8>(tables + T_PINCH + <usize>(512 + cfg))) != 0) {
+        store<i32>(pinchList + (<usize>pinchListLength << 2), ci);
+        pinchListLength++;
+      }
       const n = <i32>load<u8>(tables + T_SHEET_COUNT + <usize>cfg);
       const cx = <f64>a - 0.5;
       const cy = <f64>b - 0.5;
@@ -357,11 +398,48 @@ function corners(c: i32, par: i32): void {
         a++;
         continue;
       }
+      // The corner's boundary faces, in slot order. Away from the volume's border every outside
+      // voxel is in the volume, so the crossing needs no bounds check.
+      const interior = a > 0 && a < nx && b > 0 && b < ny && realBelow && realAbove;
+      const listStart = <usize>load<u16>(tables + T_FACE_LIST_START + (<usize>cfg << 1));
+      const listEnd = <usize>load<u16>(tables + T_FACE_LIST_START + (<usize>(cfg + 1) << 1));
+      if (n == 1) {
+        // One sheet (almost every corner): sums in locals.
+        let sx: f64 = 0, sy: f64 = 0, sz: f64 = 0;
+        for (let e = listStart; e < listEnd; e++) {
+          const s = <i32>load<u8>(tables + T_FACE_LIST + e);
+          const axis = <i32>load<u8>(tables + T_SLOT_AXES + <usize>s);
+          const q0 = <i32>load<u8>(tables + T_SLOT_LOWER + <usize>s);
+          const q1 = q0 | (1 << axis);
+          const lowerInside = ((cfg >> q0) & 1) == 1;
+          const qi = lowerInside ? q0 : q1;
+          const qo = lowerInside ? q1 : q0;
+          const oAbove = (qo >> 2) & 1;
+          if (!interior) {
+            const ox = a - 1 + (qo & 1);
+            const oy = b - 1 + ((qo >> 1) & 1);
+            if (ox < 0 || oy < 0 || ox >= nx || oy >= ny || !(oAbove ? realAbove : realBelow)) continue;
+          }
+          const vi = valueAt((qi >> 2) & 1 ? vAbove : vBelow, p + (qi & 1) + ((qi >> 1) & 1) * W);
+          const vo = valueAt(oAbove ? vAbove : vBelow, p + (qo & 1) + ((qo >> 1) & 1) * W);
+          const bound = vo > hi ? hi : lo;
+          let t: f64 = vi == vo ? 0.5 : (bound - vi) / (vo - vi);
+          t = t < 0.01 ? 0.01 : t > 0.99 ? 0.99 : t;
+          const off: f64 = lowerInside ? t - 0.5 : 0.5 - t;
+          if (axis == 0) sx += off;
+          else if (axis == 1) sy += off;
+          else sz += off;
+        }
+        const count = <f64>(listEnd - listStart);
+        addVertex(par, cx + sx / count, cy + sy / count, cz + sz / count);
+        a++;
+        continue;
+      }
       // Per sheet: offset sums x, y, z and the face count (f64 ×4 each, in scratch memory).
       memory.fill(sheetSums, 0, 128);
-      for (let s = 0; s < 12; s++) {
+      for (let e = listStart; e < listEnd; e++) {
+        const s = <i32>load<u8>(tables + T_FACE_LIST + e);
         const sheet = <i32>load<i8>(row + <usize>s);
-        if (sheet < 0) continue;
         const acc = sheetSums + (<usize>sheet << 5);
         store<f64>(acc, load<f64>(acc, 24) + 1.0, 24);
         const axis = <i32>load<u8>(tables + T_SLOT_AXES + <usize>s);
@@ -394,49 +472,34 @@ function corners(c: i32, par: i32): void {
 
 function pinches(c: i32, par: i32): void {
   const cfgs = cfgOf(par);
-  const zero = i8x16.splat(0);
-  const full = i8x16.splat(-1);
-  for (let b = 0; b <= ny; b++) {
-    let a = 0;
-    while (a <= nx) {
-      const ci = a + b * CW;
-      if (a + 16 <= nx + 1) {
-        const v = v128.load(cfgs + <usize>ci);
-        if (i8x16.all_true(v128.or(i8x16.eq(v, zero), i8x16.eq(v, full)))) {
-          a += 16;
-          continue;
-        }
+  for (let n = 0; n < pinchListLength; n++) {
+    const ci = load<i32>(pinchList + (<usize>n << 2));
+    const a = ci % CW;
+    const b = ci / CW;
+    const cfg = <i32>load<u8>(cfgs + <usize>ci);
+    for (let kind = 0; kind < 3; kind++) {
+      const pinch = <i32>load<u8>(tables + T_PINCH + <usize>(kind * 256 + cfg));
+      if (pinch == 0 || (kind == 2 && c == 0)) continue;
+      const otherPar = kind == 2 ? par ^ 1 : par;
+      const other = kind == 0 ? ci + 1 : kind == 1 ? ci + CW : ci;
+      const first = nextId;
+      for (let r = 0; r < 2; r++) {
+        const p = pinch == 1 ? (r == 0 ? 0 : 3) : r == 0 ? 1 : 2;
+        const e0 = vid(par, ci, <i32>load<u8>(tables + T_PINCH_SLOT + <usize>((kind * 4 + p) * 2)));
+        const e1 = vid(otherPar, other, <i32>load<u8>(tables + T_PINCH_SLOT + <usize>((kind * 4 + p) * 2 + 1)));
+        const o = tables + T_PINCH_VOXEL_OFF + <usize>((kind * 4 + p) * 3);
+        const vx = <f64>(a - 1 + <i32>load<i8>(o));
+        const vy = <f64>(b - 1 + <i32>load<i8>(o, 1));
+        const vz = <f64>(c - 1 + <i32>load<i8>(o, 2));
+        const mx = (coord(par, e0, 0) + coord(otherPar, e1, 0)) / 2;
+        const my = (coord(par, e0, 1) + coord(otherPar, e1, 1)) / 2;
+        const mz = (coord(par, e0, 2) + coord(otherPar, e1, 2)) / 2;
+        addVertex(par, mx + (vx - mx) * PINCH_PULL, my + (vy - my) * PINCH_PULL, mz + (vz - mz) * PINCH_PULL);
       }
-      const cfg = <i32>load<u8>(cfgs + <usize>ci);
-      if (cfg == 0 || cfg == 255) {
-        a++;
-        continue;
-      }
-      for (let kind = 0; kind < 3; kind++) {
-        const pinch = <i32>load<u8>(tables + T_PINCH + <usize>(kind * 256 + cfg));
-        if (pinch == 0 || (kind == 2 && c == 0)) continue;
-        const otherPar = kind == 2 ? par ^ 1 : par;
-        const other = kind == 0 ? ci + 1 : kind == 1 ? ci + CW : ci;
-        const first = nextId;
-        for (let r = 0; r < 2; r++) {
-          const p = pinch == 1 ? (r == 0 ? 0 : 3) : r == 0 ? 1 : 2;
-          const e0 = vid(par, ci, <i32>load<u8>(tables + T_PINCH_SLOT + <usize>((kind * 4 + p) * 2)));
-          const e1 = vid(otherPar, other, <i32>load<u8>(tables + T_PINCH_SLOT + <usize>((kind * 4 + p) * 2 + 1)));
-          const o = tables + T_PINCH_VOXEL_OFF + <usize>((kind * 4 + p) * 3);
-          const vx = <f64>(a - 1 + <i32>load<i8>(o));
-          const vy = <f64>(b - 1 + <i32>load<i8>(o, 1));
-          const vz = <f64>(c - 1 + <i32>load<i8>(o, 2));
-          const mx = (coord(par, e0, 0) + coord(otherPar, e1, 0)) / 2;
-          const my = (coord(par, e0, 1) + coord(otherPar, e1, 1)) / 2;
-          const mz = (coord(par, e0, 2) + coord(otherPar, e1, 2)) / 2;
-          addVertex(par, mx + (vx - mx) * PINCH_PULL, my + (vy - my) * PINCH_PULL, mz + (vz - mz) * PINCH_PULL);
-        }
-        const mids = kind == 0 ? (par == 0 ? midX0 : midX1) : kind == 1 ? (par == 0 ? midY0 : midY1) : midZ;
-        store<i32>(mids + (<usize>ci << 2), first);
-        if (par == 0) pinchCount0++;
-        else pinchCount1++;
-      }
-      a++;
+      const mids = kind == 0 ? (par == 0 ? midX0 : midX1) : kind == 1 ? (par == 0 ? midY0 : midY1) : midZ;
+      store<i32>(mids + (<usize>ci << 2), first);
+      if (par == 0) pinchCount0++;
+      else pinchCount1++;
     }
   }
 }
@@ -524,8 +587,11 @@ function face(i: i32, j: i32, k: i32, d: i32, par: i32): void {
 function faces(c: i32, par: i32): void {
   const below = insideOf(cur ^ 1);
   const above = insideOf(cur);
+  const anyBelow = cur == 0 ? rowAny1 : rowAny0;
+  const anyAbove = cur == 0 ? rowAny0 : rowAny1;
   // Faces between slices c − 1 and c.
   for (let j = 0; j < ny; j++) {
+    if ((load<u8>(anyBelow + <usize>(j + 1)) | load<u8>(anyAbove + <usize>(j + 1))) == 0) continue;
     let i = 0;
     while (i < nx) {
       const p = i + 1 + (j + 1) * W;
@@ -544,6 +610,7 @@ function faces(c: i32, par: i32): void {
   if (c == 0) return;
   // Side faces of slice c − 1: x then y.
   for (let j = 0; j < ny; j++) {
+    if (load<u8>(anyBelow + <usize>(j + 1)) == 0) continue;
     let i = -1;
     while (i < nx) {
       const p = i + 1 + (j + 1) * W;
@@ -560,6 +627,7 @@ function faces(c: i32, par: i32): void {
     }
   }
   for (let j = -1; j < ny; j++) {
+    if ((load<u8>(anyBelow + <usize>(j + 1)) | load<u8>(anyBelow + <usize>(j + 2))) == 0) continue;
     let i = 0;
     while (i < nx) {
       const p = i + 1 + (j + 1) * W;
