@@ -9,8 +9,9 @@ import { createWasmSurfaceKernel } from '../kernel/wasmSurfaceKernel';
  * `npm run build:kernel` writes (found from the bundle in dist-cli/ or from src/cli/ under tsx).
  * Falls back to the TypeScript kernel, saying so, when the file is missing or will not compile.
  */
-export async function nodeSurfaceKernel(warn: (message: string) => void): Promise<SurfaceKernel> {
-  const candidates = ['../src/kernel/build/surfaceNets.wasm', '../kernel/build/surfaceNets.wasm'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+export const KERNEL_PATHS = ['../src/kernel/build/surfaceNets.wasm', '../kernel/build/surfaceNets.wasm'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
+
+export async function nodeSurfaceKernel(warn: (message: string) => void, candidates: readonly string[] = KERNEL_PATHS): Promise<SurfaceKernel> {
   const problems: string[] = [];
   for (const path of candidates) {
     try {
