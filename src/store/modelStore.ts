@@ -36,8 +36,12 @@ export interface ModelState {
   readonly decimate: number;
   readonly progress?: ModelProgress;
   readonly summary?: ModelSummary;
+  /** Bumped each time a new model is built (the mesh itself lives outside React state). */
+  readonly modelVersion: number;
+  /** Preview opacity, 0.1–1. */
+  readonly opacity: number;
   readonly error?: string;
-  set(patch: Partial<Pick<ModelState, 'presetId' | 'keepLargest' | 'smoothing' | 'decimate'>>): void;
+  set(patch: Partial<Pick<ModelState, 'presetId' | 'keepLargest' | 'smoothing' | 'decimate' | 'opacity'>>): void;
   build(volumeId: string | undefined): Promise<void>;
   cancel(): void;
   /** Serialises the model; returns the files (name + bytes) to download. */
@@ -62,6 +66,8 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   keepLargest: true,
   smoothing: 'medium',
   decimate: 0,
+  modelVersion: 0,
+  opacity: 1,
 
   set(patch) {
     set(patch);
@@ -89,6 +95,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       set({
         status: 'ready',
         progress: undefined,
+        modelVersion: get().modelVersion + 1,
         summary: {
           name: preset.label,
           stats: built.result.stats,
@@ -121,6 +128,9 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   clear() {
     controller?.abort();
     model = undefined;
-    set({ status: 'idle', summary: undefined, progress: undefined, error: undefined });
+    set({ status: 'idle', summary: undefined, progress: undefined, error: undefined, modelVersion: get().modelVersion + 1 });
   },
 }));
+
+/** The current model's mesh (outside React state), for the preview and exports. */
+export const getModelMesh = (): SegmentMesh | undefined => model;

@@ -5,6 +5,7 @@ import type { SmoothingLevel } from '../core/mesh/smooth';
 import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
 import { useModelStore } from '../store/modelStore';
 import { useStudyStore } from '../store/studyStore';
+import { ModelView } from './ModelView';
 
 const FORMATS: { id: Exclude<ExportFormat, 'mtl'>; label: string }[] = [
   { id: 'stl', label: 'STL (binary)' },
@@ -101,6 +102,7 @@ export function ModelPanel() {
       )}
       {s && (
         <>
+          <ModelView />
           <dl className="model-stats" aria-label="Model statistics">
             <dt>Volume</dt>
             <dd data-testid="model-volume-mm3" data-value={s.stats.volumeMm3}>

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { listInputFiles, nodeCodecs } from '../../src/cli/nodeIo';
 import { loadVolume, scanFiles } from '../../src/core/dicom/load';
 import { exportMeshes } from '../../src/core/export';
@@ -10,6 +11,29 @@ import { meshStats } from '../../src/core/mesh/stats';
 import { CT_HEAD_PHANTOM, ctHeadPhantomVolumesMm3 } from '../../src/core/samples/ctHeadPhantom';
 import { parseBinaryStl } from '../helpers/meshParsers';
 import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+
+/** Pixels of the 3D preview (the WebGL canvas keeps its drawing buffer), as RGB triples. */
+async function previewPixels(page: Page): Promise<{ width: number; height: number; rgb: number[] }> {
+  return page.getByTestId('model-canvas').evaluate((c: HTMLCanvasElement) => {
+    const t = document.createElement('canvas');
+    t.width = c.width;
+    t.height = c.height;
+    const ctx = t.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, t.width, t.height).data;
+    const rgb: number[] = [];
+    for (let i = 0; i < d.length; i += 4) rgb.push(d[i], d[i + 1], d[i + 2]);
+    return { width: t.width, height: t.height, rgb };
+  });
+}
+
+/** Fraction of pixels in the model's warm ivory (bone 230/220/200, lit), not the grey-blue bed or background. */
+const ivoryFraction = (rgb: number[]): number => {
+  let n = 0;
+  for (let i = 0; i < rgb.length; i += 3) if (rgb[i] > 90 && rgb[i] >= rgb[i + 2] + 12) n++;
+  return n / (rgb.length / 3);
+};
 
 /** The STL the CLI's pipeline writes for the phantom's bone, in this process with the TypeScript kernel. */
 async function referenceStl(): Promise<Uint8Array> {
@@ -54,6 +78,26 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
     const volumeMm3 = Number(await page.getByTestId('model-volume-mm3').getAttribute('data-value'));
     const skull = ctHeadPhantomVolumesMm3.skullMm3;
     expect(Math.abs(volumeMm3 - skull) / skull).toBeLessThan(0.03);
+    // The 3D preview: the skull drawn in bone colour on the bed; dragging turns it.
+    const canvas = page.getByTestId('model-canvas');
+    await expect.poll(async () => Number(await canvas.getAttribute('data-frames'))).toBeGreaterThan(0);
+    const before = await previewPixels(page);
+    expect(before.width).toBeGreaterThan(300);
+    expect(ivoryFraction(before.rgb)).toBeGreaterThan(0.03);
+    await canvas.scrollIntoViewIfNeeded();
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2 + 30, { steps: 8 });
+    await page.mouse.up();
+    await expect
+      .poll(async () => {
+        const after = await previewPixels(page);
+        let changed = 0;
+        for (let i = 0; i < after.rgb.length; i += 3) if (Math.abs(after.rgb[i] - before.rgb[i]) > 24) changed++;
+        return changed / (after.rgb.length / 3);
+      })
+      .toBeGreaterThan(0.02);
     await page.screenshot({ path: screenshotPath('model-bone-ct-phantom'), fullPage: true });
 
     await page.getByRole('combobox', { name: 'Format' }).selectOption('stl');

@@ -1,0 +1,163 @@
+import {
+  AmbientLight,
+  BufferAttribute,
+  BufferGeometry,
+  Color,
+  DirectionalLight,
+  DoubleSide,
+  GridHelper,
+  Group,
+  Mesh,
+  MeshStandardMaterial,
+  PerspectiveCamera,
+  Scene,
+  Vector3,
+  WebGLRenderer,
+} from 'three';
+import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import type { SegmentMesh } from '../core/mesh/mesh';
+
+/** One model in the preview: a segment's mesh (patient LPS mm) with its colour and opacity. */
+export interface PreviewModel extends SegmentMesh {
+  /** 0–1. */
+  readonly opacity: number;
+}
+
+/** Print bed of the preview: a 250 × 250 mm grid in 10 mm squares (a common bed size). */
+export const BED_SIZE_MM = 250;
+export const BED_CELL_MM = 10;
+
+/**
+ * The 3D model preview: the models as they would sit on a print bed, at 1:1 scale in mm.
+ *
+ * Frames: the models are placed as in the print frame (all together resting on the bed, their
+ * bounding box centred), with patient superior up and anterior towards the viewer: three.js
+ * (x, y, z) = LPS (x, z, −y), a rotation, so the model is never mirrored. Orbit with the left
+ * button, pan with the right, zoom with the wheel. Renders on demand, not in a loop.
+ */
+export class ModelScene {
+  private readonly renderer: WebGLRenderer;
+  private readonly scene = new Scene();
+  private readonly camera = new PerspectiveCamera(35, 1, 1, 20000);
+  private readonly controls: OrbitControls;
+  private readonly models = new Group();
+  private frame = 0;
+
+  constructor(private readonly canvas: HTMLCanvasElement) {
+    // preserveDrawingBuffer: screenshots and pixel checks read what was drawn.
+    this.renderer = new WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    this.renderer.setPixelRatio(globalThis.devicePixelRatio || 1);
+    this.scene.background = new Color(0x16181d);
+    this.scene.add(new AmbientLight(0xffffff, 0.55));
+    const key = new DirectionalLight(0xffffff, 1.6);
+    key.position.set(0.6, 1, 0.8);
+    this.camera.add(key); // a headlight: lit from where the user looks
+    this.scene.add(this.camera);
+    const grid = new GridHelper(BED_SIZE_MM, BED_SIZE_MM / BED_CELL_MM, 0x6b7280, 0x3a3f4a);
+    this.scene.add(grid);
+    this.scene.add(this.models);
+    this.controls = new OrbitControls(this.camera, canvas);
+    this.controls.addEventListener('change', () => this.requestRender());
+    this.camera.position.set(0, 250, 600);
+    this.controls.target.set(0, 80, 0);
+    this.controls.update();
+  }
+
+  /** Replaces the models and frames the camera on them. */
+  setModels(models: readonly PreviewModel[]): void {
+    for (const child of [...this.models.children]) {
+      const m = child as Mesh<BufferGeometry, MeshStandardMaterial>;
+      m.geometry.dispose();
+      m.material.dispose();
+      this.models.remove(m);
+    }
+    let min = [Infinity, Infinity, Infinity];
+    let max = [-Infinity, -Infinity, -Infinity];
+    for (const { mesh } of models) {
+      const p = mesh.positionsMm;
+      for (let i = 0; i < p.length; i += 3)
+        for (let a = 0; a < 3; a++) {
+          if (p[i + a] < min[a]) min[a] = p[i + a];
+          if (p[i + a] > max[a]) max[a] = p[i + a];
+        }
+    }
+    if (!models.length || min[0] === Infinity) {
+      min = [0, 0, 0];
+      max = [0, 0, 0];
+    }
+    // The print frame's translation (LPS): bbox centre x/y to 0, bottom to 0.
+    const t = [-(min[0] + max[0]) / 2, -(min[1] + max[1]) / 2, -min[2]];
+    for (const m of models) {
+      const p = m.mesh.positionsMm;
+      const out = new Float32Array(p.length);
+      for (let i = 0; i < p.length; i += 3) {
+        out[i] = p[i] + t[0];
+        out[i + 1] = p[i + 2] + t[2];
+        out[i + 2] = -(p[i + 1] + t[1]);
+      }
+      const geometry = new BufferGeometry();
+      geometry.setAttribute('position', new BufferAttribute(out, 3));
+      geometry.setIndex(new BufferAttribute(m.mesh.indices, 1));
+      geometry.computeVertexNormals();
+      const [r, g, b] = m.colorRgb;
+      const material = new MeshStandardMaterial({
+        color: new Color(r / 255, g / 255, b / 255),
+        roughness: 0.55,
+        metalness: 0.05,
+        transparent: m.opacity < 1,
+        opacity: m.opacity,
+        depthWrite: m.opacity >= 1,
+        side: m.opacity < 1 ? DoubleSide : undefined,
+      });
+      const mesh = new Mesh(geometry, material);
+      mesh.name = m.name;
+      this.models.add(mesh);
+    }
+    const size = new Vector3(max[0] - min[0], max[2] - min[2], max[1] - min[1]);
+    const radius = Math.max(40, size.length() / 2);
+    this.controls.target.set(0, size.y / 2, 0);
+    const distance = radius / Math.sin(((this.camera.fov / 2) * Math.PI) / 180);
+    this.camera.position.set(distance * 0.35, size.y / 2 + distance * 0.3, distance * 0.9);
+    this.camera.near = Math.max(0.5, distance / 100);
+    this.camera.far = distance * 20;
+    this.camera.updateProjectionMatrix();
+    this.controls.update();
+    this.requestRender();
+  }
+
+  /** Changes one model's opacity without rebuilding it. */
+  setOpacity(name: string, opacity: number): void {
+    const m = this.models.getObjectByName(name) as Mesh<BufferGeometry, MeshStandardMaterial> | undefined;
+    if (!m) return;
+    m.material.opacity = opacity;
+    m.material.transparent = opacity < 1;
+    m.material.depthWrite = opacity >= 1;
+    m.material.side = opacity < 1 ? DoubleSide : m.material.side;
+    m.material.needsUpdate = true;
+    this.requestRender();
+  }
+
+  resize(width: number, height: number): void {
+    if (width <= 0 || height <= 0) return;
+    this.renderer.setSize(width, height, false);
+    this.camera.aspect = width / height;
+    this.camera.updateProjectionMatrix();
+    this.requestRender();
+  }
+
+  private requestRender(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.renderer.render(this.scene, this.camera);
+      this.canvas.dataset.frames = String(Number(this.canvas.dataset.frames ?? 0) + 1);
+    });
+  }
+
+  dispose(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    this.controls.dispose();
+    this.setModels([]);
+    this.renderer.dispose();
+  }
+}

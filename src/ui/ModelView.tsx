@@ -1,0 +1,60 @@
+import { useEffect, useRef } from 'react';
+import { BED_CELL_MM, BED_SIZE_MM, ModelScene } from '../preview/modelScene';
+import { getModelMesh, useModelStore } from '../store/modelStore';
+
+/** The 3D preview of the model on a print bed (three.js lives in src/preview). */
+export function ModelView() {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const sceneRef = useRef<ModelScene | undefined>(undefined);
+  const version = useModelStore((s) => s.modelVersion);
+  const opacity = useModelStore((s) => s.opacity);
+  const set = useModelStore((s) => s.set);
+  const name = useModelStore((s) => s.summary?.name);
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    if (!canvas) return;
+    const scene = new ModelScene(canvas);
+    sceneRef.current = scene;
+    const observer = new ResizeObserver(() => scene.resize(canvas.clientWidth, canvas.clientHeight));
+    observer.observe(canvas);
+    scene.resize(canvas.clientWidth, canvas.clientHeight);
+    return () => {
+      observer.disconnect();
+      scene.dispose();
+      sceneRef.current = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    const mesh = getModelMesh();
+    sceneRef.current?.setModels(mesh ? [{ ...mesh, opacity: useModelStore.getState().opacity }] : []);
+  }, [version]);
+
+  useEffect(() => {
+    if (name) sceneRef.current?.setOpacity(name, opacity);
+  }, [opacity, name]);
+
+  return (
+    <figure className="model-view">
+      <canvas ref={canvasRef} aria-label="3D model preview" data-testid="model-canvas" />
+      <figcaption>
+        <span>
+          Print bed {BED_SIZE_MM} × {BED_SIZE_MM} mm, grid {BED_CELL_MM} mm. Drag to turn, right-drag to pan, wheel to zoom.
+        </span>
+        <label>
+          Opacity{' '}
+          <input
+            type="range"
+            aria-label="Model opacity"
+            min={0.1}
+            max={1}
+            step={0.05}
+            value={opacity}
+            onChange={(e) => set({ opacity: Number(e.target.value) })}
+          />
+        </label>
+      </figcaption>
+    </figure>
+  );
+}
