@@ -7,6 +7,8 @@ import type { MeshStats } from '../core/mesh/stats';
 import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
 import type { ModelResult } from '../core/mesh/model';
 import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
+import type { HuRange } from '../core/segmentation/presets';
+import { otsuThreshold } from '../core/segmentation/histogram';
 import { MeshWorkerPool } from '../workers/meshClient';
 import type { ModelProgress } from '../workers/meshClient';
 import { getVolume } from './volumeRegistry';
@@ -27,9 +29,16 @@ export interface ModelSummary {
   readonly seconds: number;
 }
 
+/** The range meshed: a tissue preset's (CT) or the user's own ('custom'). */
+export const CUSTOM_RANGE = 'custom';
+
 export interface ModelState {
   readonly status: ModelStatus;
+  /** A CT tissue preset id, or CUSTOM_RANGE. */
   readonly presetId: string;
+  readonly customRange: HuRange;
+  /** Tint the voxels in the range on the slice view. */
+  readonly showRange: boolean;
   readonly keepLargest: boolean;
   readonly smoothing: SmoothingLevel;
   /** Fraction of triangles removed after smoothing (0: off). */
@@ -41,7 +50,9 @@ export interface ModelState {
   /** Preview opacity, 0.1–1. */
   readonly opacity: number;
   readonly error?: string;
-  set(patch: Partial<Pick<ModelState, 'presetId' | 'keepLargest' | 'smoothing' | 'decimate' | 'opacity'>>): void;
+  set(patch: Partial<Pick<ModelState, 'presetId' | 'customRange' | 'showRange' | 'keepLargest' | 'smoothing' | 'decimate' | 'opacity'>>): void;
+  /** Defaults for a newly loaded volume: bone on CT; on other modalities a custom range from Otsu's threshold up. */
+  initForVolume(volumeId: string | undefined): void;
   build(volumeId: string | undefined): Promise<void>;
   cancel(): void;
   /** Serialises the model; returns the files (name + bytes) to download. */
@@ -60,9 +71,22 @@ let model: SegmentMesh | undefined;
 const describe = (e: unknown): string =>
   e instanceof VoxelprintError ? `${e.subject ? `${e.subject}: ` : ''}${e.message}` : e instanceof Error ? e.message : String(e);
 
+/** The range a state selects (undefined when a custom range is empty or not a number). */
+export function selectedRange(s: Pick<ModelState, 'presetId' | 'customRange'>): (HuRange & { label: string; id: string }) | undefined {
+  if (s.presetId === CUSTOM_RANGE) {
+    const { lo, hi } = s.customRange;
+    return Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi ? { lo, hi, label: `Range ${lo} to ${hi}`, id: CUSTOM_RANGE } : undefined;
+  }
+  return CT_TISSUE_PRESETS.find((p) => p.id === s.presetId);
+}
+
+let initialisedFor: string | undefined;
+
 export const useModelStore = create<ModelState>()((set, get) => ({
   status: 'idle',
   presetId: 'bone',
+  customRange: { lo: 226, hi: 3071 },
+  showRange: true,
   keepLargest: true,
   smoothing: 'medium',
   decimate: 0,
@@ -73,11 +97,29 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     set(patch);
   },
 
+  initForVolume(volumeId) {
+    if (!volumeId || volumeId === initialisedFor) return;
+    initialisedFor = volumeId;
+    const volume = getVolume(volumeId);
+    if (!volume) return;
+    if (volume.modality === 'CT') {
+      set({ presetId: 'bone', keepLargest: true });
+      return;
+    }
+    let max = -Infinity;
+    for (let i = 0; i < volume.voxels.length; i++) if (volume.voxels[i] > max) max = volume.voxels[i];
+    const lo = Math.round(otsuThreshold(volume.voxels));
+    set({ presetId: CUSTOM_RANGE, customRange: { lo, hi: Math.ceil(max) }, keepLargest: true });
+  },
+
   async build(volumeId) {
     const volume = getVolume(volumeId);
     if (!volume) return;
-    const preset = CT_TISSUE_PRESETS.find((p) => p.id === get().presetId);
-    if (!preset) return;
+    const preset = selectedRange(get());
+    if (!preset) {
+      set({ status: 'error', error: 'The range is empty: give From ≤ To.' });
+      return;
+    }
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
@@ -91,13 +133,13 @@ export const useModelStore = create<ModelState>()((set, get) => ({
         { range: { lo: preset.lo, hi: preset.hi }, keepLargest, smoothing, decimate },
         { signal, onProgress: (progress) => set({ progress }) },
       );
-      model = { name: preset.label, colorRgb: COLOURS[preset.id] ?? [200, 200, 210], mesh: built.result.mesh };
+      model = { name: preset.id === CUSTOM_RANGE ? 'Model' : preset.label, colorRgb: COLOURS[preset.id] ?? [200, 200, 210], mesh: built.result.mesh };
       set({
         status: 'ready',
         progress: undefined,
         modelVersion: get().modelVersion + 1,
         summary: {
-          name: preset.label,
+          name: model.name,
           stats: built.result.stats,
           smoothing: built.result.smoothing,
           smoothingLevel: smoothing,

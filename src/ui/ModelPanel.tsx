@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ExportFormat } from '../core/export';
 import type { MeshFrame } from '../core/mesh/mesh';
 import type { SmoothingLevel } from '../core/mesh/smooth';
 import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
-import { useModelStore } from '../store/modelStore';
+import { CUSTOM_RANGE, useModelStore } from '../store/modelStore';
+import { getVolume } from '../store/volumeRegistry';
 import { useStudyStore } from '../store/studyStore';
 import { ModelView } from './ModelView';
 
@@ -41,7 +42,12 @@ export function ModelPanel() {
   const m = useModelStore();
   const [format, setFormat] = useState<Exclude<ExportFormat, 'mtl'>>('stl');
   const [frame, setFrame] = useState<MeshFrame>('LPS');
+  const initForVolume = m.initForVolume;
+  useEffect(() => initForVolume(volumeId), [initForVolume, volumeId]);
   if (studyStatus !== 'ready' || !volumeId) return null;
+  const volume = getVolume(volumeId);
+  const unit = volume?.unit ?? '';
+  const isCt = volume?.modality === 'CT';
   const s = m.summary;
   const size = s ? [0, 1, 2].map((a) => s.stats.bboxMm.max[a] - s.stats.bboxMm.min[a]) : [];
   return (
@@ -51,12 +57,42 @@ export function ModelPanel() {
         <label>
           Tissue{' '}
           <select aria-label="Tissue" value={m.presetId} onChange={(e) => m.set({ presetId: e.target.value })} disabled={m.status === 'building'}>
-            {CT_TISSUE_PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.label} ({p.lo} to {p.hi} HU)
-              </option>
-            ))}
+            {isCt &&
+              CT_TISSUE_PRESETS.map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.label} ({p.lo} to {p.hi} HU)
+                </option>
+              ))}
+            <option value={CUSTOM_RANGE}>Custom range</option>
           </select>
+        </label>
+        {m.presetId === CUSTOM_RANGE && (
+          <span className="range-inputs">
+            <label>
+              From{' '}
+              <input
+                type="number"
+                aria-label="Range from"
+                value={m.customRange.lo}
+                onChange={(e) => m.set({ customRange: { ...m.customRange, lo: e.target.valueAsNumber } })}
+                disabled={m.status === 'building'}
+              />
+            </label>
+            <label>
+              to{' '}
+              <input
+                type="number"
+                aria-label="Range to"
+                value={m.customRange.hi}
+                onChange={(e) => m.set({ customRange: { ...m.customRange, hi: e.target.valueAsNumber } })}
+                disabled={m.status === 'building'}
+              />{' '}
+              {unit}
+            </label>
+          </span>
+        )}
+        <label>
+          <input type="checkbox" checked={m.showRange} onChange={(e) => m.set({ showRange: e.target.checked })} /> Show range on slices
         </label>
         <label>
           <input type="checkbox" checked={m.keepLargest} onChange={(e) => m.set({ keepLargest: e.target.checked })} disabled={m.status === 'building'} /> Keep

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { defaultWindow, renderSlice } from '../core/volume/slice';
 import type { WindowPreset } from '../core/volume/volume';
+import { selectedRange, useModelStore } from '../store/modelStore';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 
@@ -24,6 +25,11 @@ export function SliceView() {
     );
   }, [volume]);
   const [presetIndex, setPresetIndex] = useState(0);
+  // The model's range, tinted on the slice while the user chooses it (threshold preview).
+  const showRange = useModelStore((s) => s.showRange);
+  const presetId = useModelStore((s) => s.presetId);
+  const customRange = useModelStore((s) => s.customRange);
+  const range = useMemo(() => (showRange ? selectedRange({ presetId, customRange }) : undefined), [showRange, presetId, customRange]);
 
   useEffect(() => {
     if (volume) {
@@ -35,14 +41,14 @@ export function SliceView() {
   useEffect(() => {
     const c = canvas.current;
     if (!volume || !c || !presets[presetIndex]) return;
-    const img = renderSlice(volume, k, presets[presetIndex]);
+    const img = renderSlice(volume, k, presets[presetIndex], range ? { range, rgb: [40, 220, 140], alpha: 0.45 } : undefined);
     c.width = img.width;
     c.height = img.height;
     // Display with square pixels in millimetres.
     const aspect = volume.spacingMm[1] / volume.spacingMm[0];
     c.style.aspectRatio = `${img.width} / ${img.height * aspect}`;
     c.getContext('2d')?.putImageData(new ImageData(img.rgba, img.width, img.height), 0, 0);
-  }, [volume, k, presets, presetIndex]);
+  }, [volume, k, presets, presetIndex, range]);
 
   if (!volume) return null;
   const [nx, ny, nz] = volume.dimensions;

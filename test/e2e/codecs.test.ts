@@ -71,6 +71,7 @@ describe('compressed series decode in the browser workers', () => {
     await page.goto(`${inject('appUrl')}?sample=none`);
     await page.getByLabel('Open DICOM files').setInputFiles(paths);
     await page.getByTestId('slice-canvas').waitFor({ timeout: 60_000 });
+    await page.getByRole('checkbox', { name: 'Show range on slices' }).uncheck(); // plain grey levels
     let native: number[] | undefined;
     for (const [label] of VARIANTS) {
       const row = page.getByRole('row', { name: new RegExp(`${label} copy`) });

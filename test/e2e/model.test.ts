@@ -173,4 +173,52 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
     await page.screenshot({ path: screenshotPath('model-bone-decimated'), fullPage: true });
     expect(browser.errors).toEqual([]);
   });
+
+  it('MRI: a custom range (default from Otsu), previewed on the slice, builds a closed head model', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=mri-colin27`);
+    await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    // No HU presets on MR: the custom range, starting at Otsu's threshold and ending at the maximum.
+    const tissue = page.getByRole('combobox', { name: 'Tissue' });
+    expect(await tissue.inputValue()).toBe('custom');
+    expect(await tissue.locator('option').count()).toBe(1);
+    const from = page.getByRole('spinbutton', { name: 'Range from' });
+    const to = page.getByRole('spinbutton', { name: 'Range to' });
+    const otsu = Number(await from.inputValue());
+    expect(otsu).toBeGreaterThan(0);
+    expect(Number(await to.inputValue())).toBeGreaterThan(otsu);
+
+    // The preview tints the voxels in range, and only while asked to.
+    const tinted = async (): Promise<number> =>
+      page.getByTestId('slice-canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i + 1] > d[i] + 20 && d[i + 1] > d[i + 2] + 10) n++;
+        return n / (d.length / 4);
+      });
+    await from.fill('500');
+    await to.fill('1012');
+    await expect.poll(tinted).toBeGreaterThan(0.05);
+    await page.screenshot({ path: screenshotPath('mri-range-preview') }); // not fullPage: that leaves the page's layout stale for the next click
+    await page.getByRole('checkbox', { name: 'Show range on slices' }).uncheck();
+    await expect.poll(tinted).toBe(0);
+
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('medium');
+    await page.getByRole('combobox', { name: 'Reduce triangles' }).selectOption('0');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await page.getByTestId('model-watertight').waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('model-watertight').textContent()).toBe('yes');
+    // The largest piece of 500…1012 in this T1 template: brain and the tissue joined to it, inside
+    // the 150 × 185 × 158 mm field.
+    const volumeMm3 = Number(await page.getByTestId('model-volume-mm3').getAttribute('data-value'));
+    expect(volumeMm3).toBeGreaterThan(600_000);
+    expect(volumeMm3).toBeLessThan(1_700_000);
+    const size = ((await page.getByTestId('model-size-mm').textContent()) ?? '').split('×').map((t) => Number.parseFloat(t.replaceAll(',', '')));
+    [150, 185, 158].forEach((limit, a) => {
+      expect(size[a]).toBeGreaterThan(limit * 0.5);
+      expect(size[a]).toBeLessThanOrEqual(limit + 1);
+    });
+    await page.screenshot({ path: screenshotPath('model-mri-colin27'), fullPage: true });
+    expect(browser.errors).toEqual([]);
+  });
 });

@@ -32,6 +32,7 @@ describe('bundled samples in the built app', () => {
     await table.waitFor();
     await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('slice-canvas').waitFor();
+    await page.getByRole('checkbox', { name: 'Show range on slices' }).uncheck(); // plain grey levels
     const row = table.getByRole('row').nth(1);
     await expect.poll(() => row.textContent()).toContain('CT');
     expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
@@ -56,6 +57,7 @@ describe('bundled samples in the built app', () => {
     await page.goto(`${inject('appUrl')}?sample=mri-colin27`);
     await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
     await page.getByTestId('slice-canvas').waitFor();
+    await page.getByRole('checkbox', { name: 'Show range on slices' }).uncheck(); // plain grey levels
     const table = page.getByRole('table', { name: 'Series' });
     await expect.poll(() => table.textContent()).toContain('150 × 185 × 158');
     await expect.poll(() => table.textContent()).toContain('MR');

@@ -1,4 +1,12 @@
+import type { HuRange } from '../segmentation/presets';
 import type { Volume, WindowPreset } from './volume';
+
+/** Voxels whose value lies in `range` (inclusive) are tinted with `rgb` at `alpha` (0–1). */
+export interface RangeOverlay {
+  readonly range: HuRange;
+  readonly rgb: readonly [number, number, number];
+  readonly alpha: number;
+}
 
 export interface SliceImage {
   readonly width: number;
@@ -12,7 +20,7 @@ export interface SliceImage {
  * below `center - width/2` are black, at or above `center + width/2` white. MONOCHROME1
  * volumes are inverted for display.
  */
-export function renderSlice(volume: Volume, k: number, window: Pick<WindowPreset, 'center' | 'width'>): SliceImage {
+export function renderSlice(volume: Volume, k: number, window: Pick<WindowPreset, 'center' | 'width'>, overlay?: RangeOverlay): SliceImage {
   const [nx, ny, nz] = volume.dimensions;
   const kk = Math.max(0, Math.min(nz - 1, Math.round(k)));
   const rgba = new Uint8ClampedArray(nx * ny * 4);
@@ -26,6 +34,20 @@ export function renderSlice(volume: Volume, k: number, window: Pick<WindowPreset
     const o = p * 4;
     rgba[o] = rgba[o + 1] = rgba[o + 2] = g;
     rgba[o + 3] = 255;
+  }
+  if (overlay) {
+    const { lo: rlo, hi: rhi } = overlay.range;
+    const a = Math.max(0, Math.min(1, overlay.alpha));
+    const [r, gg, b] = overlay.rgb;
+    for (let p = 0; p < nx * ny; p++) {
+      const x = v[base + p];
+      if (x < rlo || x > rhi) continue;
+      const o = p * 4;
+      // Uint8ClampedArray rounds half to even: the blend of grey g and colour c is g + a·(c − g).
+      rgba[o] = rgba[o] + a * (r - rgba[o]);
+      rgba[o + 1] = rgba[o + 1] + a * (gg - rgba[o + 1]);
+      rgba[o + 2] = rgba[o + 2] + a * (b - rgba[o + 2]);
+    }
   }
   return { width: nx, height: ny, rgba };
 }

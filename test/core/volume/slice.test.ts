@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { renderSlice } from '../../../src/core/volume/slice';
+import type { Volume } from '../../../src/core/volume/volume';
+
+const volume = (voxels: Int16Array, dims: [number, number, number]): Volume =>
+  ({ dimensions: dims, voxels, invertDisplay: false, windowPresets: [], modality: 'CT', unit: 'HU' }) as unknown as Volume;
+
+describe('renderSlice with a range overlay (the threshold preview)', () => {
+  it('tints exactly the in-range voxels of the slice, bounds included, by g + α·(c − g)', () => {
+    // Slice 1 of a 3 × 2 × 2 volume: −1000, 225, 226, 3071, 3072, 40 HU.
+    const v = new Int16Array([0, 0, 0, 0, 0, 0, -1000, 225, 226, 3071, 3072, 40]);
+    const window = { center: 40, width: 400 }; // −160 → 0, 240 → 255 (PS3.3 linear)
+    const plain = renderSlice(volume(v, [3, 2, 2]), 1, window);
+    const tinted = renderSlice(volume(v, [3, 2, 2]), 1, window, { range: { lo: 226, hi: 3071 }, rgb: [255, 0, 0], alpha: 0.5 });
+    const grey = (p: number): number => plain.rgba[p * 4];
+    const px = (p: number): number[] => Array.from(tinted.rgba.subarray(p * 4, p * 4 + 4));
+    // Out of range: unchanged grey.
+    for (const p of [0, 1, 4, 5]) expect(px(p)).toEqual([grey(p), grey(p), grey(p), 255]);
+    // In range (226 and 3071): half way to red.
+    for (const p of [2, 3]) {
+      const g = grey(p);
+      // Uint8ClampedArray rounds halves to even.
+      const even = (x: number): number => (x - Math.floor(x) === 0.5 ? (Math.floor(x) % 2 === 0 ? Math.floor(x) : Math.ceil(x)) : Math.round(x));
+      expect(px(p)).toEqual([even(g + 0.5 * (255 - g)), even(g * 0.5), even(g * 0.5), 255]);
+    }
+    // 226 HU sits just below the window's top (239.5 HU): light grey, 3071 HU white.
+    expect(grey(2)).toBe(247);
+    expect(grey(3)).toBe(255);
+  });
+});
