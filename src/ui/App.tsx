@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useStudyStore } from '../store/studyStore';
 import { ModelPanel } from './ModelPanel';
+import { MprView } from './MprView';
 import { OpenPanel } from './OpenPanel';
 import { ProgressBar } from './ProgressBar';
 import { SAMPLES, sampleSources } from './samples';
@@ -39,6 +40,7 @@ export function App() {
       <main data-status={status}>
         <SeriesTable />
         <SliceView />
+        <MprView />
         <ModelPanel />
       </main>
     </div>

@@ -1,0 +1,126 @@
+import { Enums, RenderingEngine, cache, init as initCore, setVolumesForViewports, volumeLoader } from '@cornerstonejs/core';
+import type { Types } from '@cornerstonejs/core';
+import {
+  Enums as ToolEnums,
+  PanTool,
+  StackScrollTool,
+  ToolGroupManager,
+  WindowLevelTool,
+  ZoomTool,
+  addTool,
+  init as initTools,
+} from '@cornerstonejs/tools';
+import type { Volume } from '../core/volume/volume';
+
+/**
+ * Axial, sagittal and coronal MPR of a loaded `Volume` with Cornerstone3D. The voxels are handed
+ * to Cornerstone as a local volume with the same LPS geometry (no second decode, no DICOM
+ * re-read). Mouse: left drag = window/level, middle = pan, right = zoom, wheel = scroll slices.
+ */
+export type MprOrientation = 'axial' | 'sagittal' | 'coronal';
+export const MPR_ORIENTATIONS: readonly MprOrientation[] = ['axial', 'sagittal', 'coronal'];
+
+let initialised: Promise<void> | undefined;
+
+/** Cornerstone is initialised once per page (a second init leaves every viewport black). */
+function initCornerstone(): Promise<void> {
+  initialised ??= (async () => {
+    await initCore();
+    initTools();
+    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) addTool(tool);
+  })();
+  return initialised;
+}
+
+let instance = 0;
+
+export class MprViewer {
+  private readonly id = ++instance;
+  private engine?: RenderingEngine;
+  private volumeId?: string;
+  private readonly toolGroupId = `voxelprint-mpr-${this.id}`;
+
+  constructor(private readonly elements: Record<MprOrientation, HTMLDivElement>) {}
+
+  /** Shows `volume` in the three viewports with a window (centre/width in the volume's units). */
+  async show(volume: Volume, window: { center: number; width: number }): Promise<void> {
+    await initCornerstone();
+    this.dispose();
+    this.engine = new RenderingEngine(`voxelprint-engine-${this.id}`);
+    const viewportInput: Types.PublicViewportInput[] = MPR_ORIENTATIONS.map((o) => ({
+      viewportId: `${o}-${this.id}`,
+      type: Enums.ViewportType.ORTHOGRAPHIC,
+      element: this.elements[o],
+      defaultOptions: { orientation: Enums.OrientationAxis[o.toUpperCase() as 'AXIAL' | 'SAGITTAL' | 'CORONAL'], background: [0, 0, 0] as Types.RGB },
+    }));
+    this.engine.setViewports(viewportInput);
+
+    this.volumeId = `voxelprint-volume-${this.id}-${Date.now()}`;
+    const [r, c, n] = volume.directionLps;
+    const csVolume = volumeLoader.createLocalVolume(this.volumeId, {
+      scalarData: volume.voxels,
+      dimensions: [...volume.dimensions] as Types.Point3,
+      spacing: [...volume.spacingMm] as Types.Point3,
+      origin: [...volume.originLps] as Types.Point3,
+      direction: [...r, ...c, ...n] as unknown as Types.Mat3,
+      metadata: {
+        BitsAllocated: volume.voxels instanceof Int16Array ? 16 : 32,
+        BitsStored: volume.voxels instanceof Int16Array ? 16 : 32,
+        SamplesPerPixel: 1,
+        HighBit: volume.voxels instanceof Int16Array ? 15 : 31,
+        PhotometricInterpretation: 'MONOCHROME2',
+        PixelRepresentation: 1,
+        Modality: volume.modality,
+        ImageOrientationPatient: [...r, ...c],
+        PixelSpacing: [volume.spacingMm[1], volume.spacingMm[0]],
+        FrameOfReferenceUID: `voxelprint-${this.id}`,
+        Columns: volume.dimensions[0],
+        Rows: volume.dimensions[1],
+        voiLut: [{ windowCenter: window.center, windowWidth: window.width }],
+        VOILUTFunction: 'LINEAR',
+      } as unknown as Types.Metadata,
+    });
+    const viewportIds = viewportInput.map((v) => v.viewportId);
+    await setVolumesForViewports(
+      this.engine,
+      [
+        {
+          volumeId: this.volumeId,
+          callback: ({ volumeActor }) => {
+            volumeActor
+              .getProperty()
+              .getRGBTransferFunction(0)
+              .setMappingRange(window.center - window.width / 2, window.center + window.width / 2);
+          },
+        },
+      ],
+      viewportIds,
+    );
+
+    const group = ToolGroupManager.createToolGroup(this.toolGroupId);
+    if (group) {
+      for (const id of viewportIds) group.addViewport(id, this.engine.id);
+      for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) group.addTool(tool.toolName);
+      group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+      group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+    }
+    // A local volume draws flat until its texture is marked stale (see shared/STACK.md).
+    (csVolume as unknown as { invalidate?: () => void }).invalidate?.();
+    this.engine.renderViewports(viewportIds);
+  }
+
+  /** Re-fits the viewports after their elements changed size. */
+  resize(): void {
+    this.engine?.resize(true, false);
+  }
+
+  dispose(): void {
+    ToolGroupManager.destroyToolGroup(this.toolGroupId);
+    this.engine?.destroy();
+    this.engine = undefined;
+    if (this.volumeId) cache.removeVolumeLoadObject(this.volumeId);
+    this.volumeId = undefined;
+  }
+}
