@@ -1,28 +1,40 @@
-import { useEffect, useRef, useState } from 'react';
-import { defaultWindow } from '../core/volume/slice';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { windowPresetsFor } from '../core/volume/slice';
+import { sampleNearest } from '../core/volume/volume';
 import { MPR_ORIENTATIONS, MprViewer } from '../viewer/mprViewer';
-import type { MprOrientation } from '../viewer/mprViewer';
+import type { CursorEvent, MprOrientation } from '../viewer/mprViewer';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 
 const TITLES: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
+const fmt = (x: number, d: number): string => x.toFixed(d);
 
 /** Axial, sagittal and coronal views of the loaded volume (Cornerstone3D lives in src/viewer). */
 export function MprView() {
   const volumeId = useStudyStore((s) => s.volumeId);
-  const refs = { axial: useRef<HTMLDivElement>(null), sagittal: useRef<HTMLDivElement>(null), coronal: useRef<HTMLDivElement>(null) };
+  const volume = getVolume(volumeId);
+  const axialRef = useRef<HTMLDivElement>(null);
+  const sagittalRef = useRef<HTMLDivElement>(null);
+  const coronalRef = useRef<HTMLDivElement>(null);
+  const viewerRef = useRef<MprViewer | undefined>(undefined);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState<string>();
+  const [cursor, setCursor] = useState<CursorEvent>();
+  const presets = useMemo(() => (volume ? windowPresetsFor(volume) : []), [volume]);
+  const [presetIndex, setPresetIndex] = useState(0);
 
   useEffect(() => {
-    const volume = getVolume(volumeId);
-    const { axial, sagittal, coronal } = { axial: refs.axial.current, sagittal: refs.sagittal.current, coronal: refs.coronal.current };
+    const axial = axialRef.current;
+    const sagittal = sagittalRef.current;
+    const coronal = coronalRef.current;
     if (!volume || !axial || !sagittal || !coronal) return;
-    const viewer = new MprViewer({ axial, sagittal, coronal });
+    const viewer = new MprViewer({ axial, sagittal, coronal }, setCursor);
+    viewerRef.current = viewer;
     let live = true;
     setState('loading');
+    setPresetIndex(0);
     viewer
-      .show(volume, defaultWindow(volume))
+      .show(volume, windowPresetsFor(volume)[0])
       .then(() => live && setState('ready'))
       .catch((e: Error) => {
         if (!live) return;
@@ -34,16 +46,51 @@ export function MprView() {
     return () => {
       live = false;
       observer.disconnect();
-      viewer.dispose();
+      viewer.destroy();
+      viewerRef.current = undefined;
     };
-  }, [volumeId]);
+  }, [volume]);
 
-  if (!volumeId) return null;
+  if (!volume) return null;
+  const sample = cursor ? sampleNearest(volume, cursor.pointLps) : undefined;
+  const unit = volume.unit === 'HU' ? 'HU' : volume.unit || '';
   return (
     <section className="mpr" aria-label="Views" data-state={state}>
+      <div className="mpr-toolbar">
+        <label>
+          Window{' '}
+          <select
+            aria-label="View window"
+            value={presetIndex}
+            onChange={(e) => {
+              const i = Number(e.target.value);
+              setPresetIndex(i);
+              viewerRef.current?.setWindow(presets[i]);
+            }}
+          >
+            {presets.map((w, i) => (
+              <option key={`${w.label}-${i}`} value={i}>
+                {w.label} (L {w.center} / W {w.width})
+              </option>
+            ))}
+          </select>
+        </label>
+        <output aria-label="Under the cursor" data-value={sample?.value}>
+          {cursor
+            ? `${TITLES[cursor.orientation]} · LPS ${cursor.pointLps.map((v) => fmt(v, 1)).join(', ')} mm · ${sample ? `${sample.value} ${unit}` : 'outside the volume'}`
+            : 'Point at a view for the value and position under the cursor'}
+        </output>
+        <span className="mpr-help">Drag: window/level · right-drag: zoom · middle-drag: pan · wheel: slices</span>
+      </div>
       {MPR_ORIENTATIONS.map((o) => (
         <figure key={o}>
-          <div ref={refs[o]} className="mpr-viewport" aria-label={`${TITLES[o]} view`} data-testid={`mpr-${o}`} onContextMenu={(e) => e.preventDefault()} />
+          <div
+            ref={o === 'axial' ? axialRef : o === 'sagittal' ? sagittalRef : coronalRef}
+            className="mpr-viewport"
+            aria-label={`${TITLES[o]} view`}
+            data-testid={`mpr-${o}`}
+            onContextMenu={(e) => e.preventDefault()}
+          />
           <figcaption>{TITLES[o]}</figcaption>
         </figure>
       ))}

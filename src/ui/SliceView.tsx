@@ -1,15 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { defaultWindow, renderSlice } from '../core/volume/slice';
-import type { WindowPreset } from '../core/volume/volume';
+import { renderSlice, windowPresetsFor } from '../core/volume/slice';
 import { selectedRange, useModelStore } from '../store/modelStore';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
-
-const CT_WINDOWS: readonly WindowPreset[] = [
-  { label: 'Brain', center: 40, width: 80 },
-  { label: 'Bone', center: 600, width: 2800 },
-  { label: 'Soft tissue', center: 40, width: 400 },
-];
 
 /** A single acquisition slice of the loaded volume (the full MPR viewer comes with Cornerstone). */
 export function SliceView() {
@@ -17,13 +10,7 @@ export function SliceView() {
   const volume = getVolume(volumeId);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [k, setK] = useState(0);
-  const presets = useMemo(() => {
-    if (!volume) return [];
-    const own = volume.windowPresets;
-    return [defaultWindow(volume), ...own, ...(volume.modality === 'CT' ? CT_WINDOWS : [])].filter(
-      (w, i, all) => all.findIndex((x) => x.label === w.label) === i,
-    );
-  }, [volume]);
+  const presets = useMemo(() => (volume ? windowPresetsFor(volume) : []), [volume]);
   const [presetIndex, setPresetIndex] = useState(0);
   // The model's range, tinted on the slice while the user chooses it (threshold preview).
   const showRange = useModelStore((s) => s.showRange);

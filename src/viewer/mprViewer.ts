@@ -10,7 +10,14 @@ import {
   addTool,
   init as initTools,
 } from '@cornerstonejs/tools';
+import type { Vec3 } from '../core/geometry/vec3';
 import type { Volume } from '../core/volume/volume';
+
+/** Where the pointer is, in patient LPS mm, and over which view. */
+export interface CursorEvent {
+  readonly orientation: MprOrientation;
+  readonly pointLps: Vec3;
+}
 
 /**
  * Axial, sagittal and coronal MPR of a loaded `Volume` with Cornerstone3D. The voxels are handed
@@ -39,8 +46,40 @@ export class MprViewer {
   private engine?: RenderingEngine;
   private volumeId?: string;
   private readonly toolGroupId = `voxelprint-mpr-${this.id}`;
+  private readonly detach: (() => void)[] = [];
 
-  constructor(private readonly elements: Record<MprOrientation, HTMLDivElement>) {}
+  constructor(
+    private readonly elements: Record<MprOrientation, HTMLDivElement>,
+    private readonly onCursor?: (e: CursorEvent | undefined) => void,
+  ) {
+    for (const o of MPR_ORIENTATIONS) {
+      const el = elements[o];
+      const move = (ev: MouseEvent): void => {
+        const viewport = this.engine?.getViewport(`${o}-${this.id}`);
+        if (!viewport) return;
+        const rect = el.getBoundingClientRect();
+        const world = viewport.canvasToWorld([ev.clientX - rect.left, ev.clientY - rect.top] as Types.Point2);
+        this.onCursor?.({ orientation: o, pointLps: [world[0], world[1], world[2]] });
+      };
+      const leave = (): void => this.onCursor?.(undefined);
+      el.addEventListener('mousemove', move);
+      el.addEventListener('mouseleave', leave);
+      this.detach.push(() => {
+        el.removeEventListener('mousemove', move);
+        el.removeEventListener('mouseleave', leave);
+      });
+    }
+  }
+
+  /** Sets the display window (centre/width in the volume's units) on all three views. */
+  setWindow(window: { center: number; width: number }): void {
+    if (!this.engine) return;
+    for (const o of MPR_ORIENTATIONS) {
+      const viewport = this.engine.getViewport(`${o}-${this.id}`) as Types.IVolumeViewport | undefined;
+      viewport?.setProperties({ voiRange: { lower: window.center - window.width / 2, upper: window.center + window.width / 2 } });
+      viewport?.render();
+    }
+  }
 
   /** Shows `volume` in the three viewports with a window (centre/width in the volume's units). */
   async show(volume: Volume, window: { center: number; width: number }): Promise<void> {
@@ -114,6 +153,12 @@ export class MprViewer {
   /** Re-fits the viewports after their elements changed size. */
   resize(): void {
     this.engine?.resize(true, false);
+  }
+
+  /** Releases the views and the pointer listeners. */
+  destroy(): void {
+    this.dispose();
+    for (const d of this.detach.splice(0)) d();
   }
 
   dispose(): void {

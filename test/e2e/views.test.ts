@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { CT_HEAD_PHANTOM, ctHeadPhantomHuAtLps } from '../../src/core/samples/ctHeadPhantom';
 import { type BrowserSession, openBrowser, screenshotPath } from './browser';
 
 /** Grey levels (R channel) of a Cornerstone viewport's canvas. */
@@ -44,7 +45,39 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
         }, { timeout: 20_000 })
         .toEqual([true, true, true]);
     }
+    // Under the cursor: the LPS position and the voxel value, checked against the phantom's own
+    // HU at that point (away from edges, where the nearest voxel centre has the same value).
+    const readout = page.getByRole('status', { name: 'Under the cursor' }).or(page.locator('output[aria-label="Under the cursor"]'));
+    const probe = async (o: string, fx: number, fy: number): Promise<{ lps: number[]; value: number; text: string }> => {
+      const el = page.getByTestId(`mpr-${o}`);
+      await el.scrollIntoViewIfNeeded();
+      const b = (await el.boundingBox())!;
+      await page.mouse.move(b.x + b.width * fx, b.y + b.height * fy);
+      await expect.poll(async () => (await readout.textContent()) ?? '').toContain(o === 'axial' ? 'Axial' : o === 'sagittal' ? 'Sagittal' : 'Coronal');
+      const text = (await readout.textContent()) ?? '';
+      const lps = (/LPS (-?[\d.]+), (-?[\d.]+), (-?[\d.]+) mm/.exec(text) ?? []).slice(1).map(Number);
+      const attr = await readout.getAttribute('data-value');
+      return { lps, value: attr === null ? NaN : Number(attr), text };
+    };
+    for (const o of ['axial', 'sagittal', 'coronal']) {
+      const { lps, value } = await probe(o, 0.5, 0.5);
+      expect(lps).toHaveLength(3);
+      // The views are centred on the volume: the point is inside the head, within 15 mm of its centre.
+      expect(Math.hypot(lps[0] - CT_HEAD_PHANTOM.centerLps[0], lps[1] - CT_HEAD_PHANTOM.centerLps[1], lps[2] - CT_HEAD_PHANTOM.centerLps[2])).toBeLessThan(15);
+      expect(value, `${o} at ${lps}`).toBe(ctHeadPhantomHuAtLps(lps as [number, number, number]));
+    }
+    // A corner of a view is air (−1000 HU) or outside the volume.
+    const corner = await probe('axial', 0.03, 0.05);
+    if (Number.isNaN(corner.value)) expect(corner.text).toContain('outside the volume');
+    else expect(corner.value).toBe(-1000);
+
+    // Window presets apply to the views: lung (−600/1500) turns the brain light grey.
+    const midBrain = async (): Promise<number> => fraction(await viewportGrey(page, 'coronal'), (x) => x >= 100 && x <= 160);
+    await page.getByRole('combobox', { name: 'View window' }).selectOption({ label: 'Lung (L -600 / W 1500)' });
+    await expect.poll(midBrain).toBeLessThan(0.02);
     await page.screenshot({ path: screenshotPath('views-ct-phantom'), fullPage: true });
+    await page.getByRole('combobox', { name: 'View window' }).selectOption({ label: 'Brain (L 40 / W 80)' });
+    await expect.poll(midBrain).toBeGreaterThan(0.15);
 
     // Scrolling the axial view far down leaves the head: the mid-grey brain disappears.
     const before = fraction(await viewportGrey(page, 'axial'), (x) => x >= 100 && x <= 160);

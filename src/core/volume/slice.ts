@@ -70,3 +70,19 @@ export function defaultWindow(volume: Volume): WindowPreset {
   if (volume.modality === 'CT') return { label: 'Brain', center: 40, width: 80 };
   return autoWindow(volume);
 }
+
+/** CT display windows (centre/width in HU) as radiology viewers offer them. */
+export const CT_WINDOW_PRESETS: readonly WindowPreset[] = [
+  { label: 'Brain', center: 40, width: 80 },
+  { label: 'Subdural', center: 75, width: 215 },
+  { label: 'Stroke', center: 40, width: 40 },
+  { label: 'Bone', center: 600, width: 2800 },
+  { label: 'Soft tissue', center: 40, width: 400 },
+  { label: 'Lung', center: -600, width: 1500 },
+];
+
+/** The windows to offer for a volume: its default first, the series' own, then CT's (on CT). */
+export function windowPresetsFor(volume: Volume): WindowPreset[] {
+  const all = [defaultWindow(volume), ...volume.windowPresets, ...(volume.modality === 'CT' ? CT_WINDOW_PRESETS : [autoWindow(volume)])];
+  return all.filter((w, i) => all.findIndex((x) => x.label === w.label) === i);
+}

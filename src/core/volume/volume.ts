@@ -83,3 +83,14 @@ export function lpsToIjk(g: VolumeGeometry, pointLps: Vec3): Vec3 {
   const [r, c, s] = g.directionLps;
   return [dot(d, r) / g.spacingMm[0], dot(d, c) / g.spacingMm[1], dot(d, s) / g.spacingMm[2]];
 }
+
+/**
+ * The value of the voxel whose centre is nearest to a patient point (what a viewer shows under
+ * the cursor), with its index; undefined outside the volume.
+ */
+export function sampleNearest(volume: Pick<Volume, 'dimensions' | 'spacingMm' | 'originLps' | 'directionLps' | 'voxels'>, pointLps: Vec3): { ijk: Vec3; value: number } | undefined {
+  const [x, y, z] = lpsToIjk(volume, pointLps).map(Math.round);
+  const [nx, ny, nz] = volume.dimensions;
+  if (x < 0 || y < 0 || z < 0 || x >= nx || y >= ny || z >= nz) return undefined;
+  return { ijk: [x, y, z], value: volume.voxels[x + y * nx + z * nx * ny] };
+}

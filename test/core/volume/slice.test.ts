@@ -28,3 +28,26 @@ describe('renderSlice with a range overlay (the threshold preview)', () => {
     expect(grey(3)).toBe(255);
   });
 });
+
+describe('sampleNearest (the value under the cursor)', () => {
+  it('finds the nearest voxel centre on an oblique anisotropic grid, undefined outside', async () => {
+    const { sampleNearest, ijkToLps } = await import('../../../src/core/volume/volume');
+    const a = 0.4;
+    const g = {
+      dimensions: [4, 3, 2] as [number, number, number],
+      spacingMm: [0.7, 1.3, 2.5] as [number, number, number],
+      originLps: [10, -5, 30] as [number, number, number],
+      directionLps: [
+        [Math.cos(a), Math.sin(a), 0],
+        [-Math.sin(a), Math.cos(a), 0],
+        [0, 0, 1],
+      ] as [[number, number, number], [number, number, number], [number, number, number]],
+      voxels: Int16Array.from({ length: 24 }, (_, i) => i * 10 - 100),
+    };
+    // The centre of voxel (2, 1, 1) moved by a bit less than half a voxel along each axis.
+    const p = ijkToLps(g, [2.45, 0.6, 1.3]);
+    expect(sampleNearest(g, p)).toEqual({ ijk: [2, 1, 1], value: (2 + 1 * 4 + 1 * 12) * 10 - 100 });
+    expect(sampleNearest(g, ijkToLps(g, [-0.6, 0, 0]))).toBeUndefined();
+    expect(sampleNearest(g, ijkToLps(g, [0, 0, 1.6]))).toBeUndefined();
+  });
+});
