@@ -1,4 +1,5 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { filesFromDrop } from './dropFiles';
 import { useStudyStore } from '../store/studyStore';
 import { ModelPanel } from './ModelPanel';
 import { MprView } from './MprView';
@@ -14,6 +15,7 @@ export function App() {
   const error = useStudyStore((s) => s.error);
   const status = useStudyStore((s) => s.status);
   const open = useStudyStore((s) => s.open);
+  const [dragging, setDragging] = useState(false);
 
   // The embedded default: open a bundled sample at start (?sample=mri-colin27, or none).
   useEffect(() => {
@@ -25,7 +27,31 @@ export function App() {
   }, [open]);
 
   return (
-    <div className="app">
+    <div
+      className={dragging ? 'app dropping' : 'app'}
+      data-testid="drop-target"
+      onDragOver={(e) => {
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        const data = e.dataTransfer;
+        // Read the entries now: the DataTransfer is emptied when this handler returns.
+        const pending = filesFromDrop(data);
+        void open('dropped files', async () => (await pending).map(({ file, path }) => ({ kind: 'file' as const, name: path, file })));
+      }}
+    >
+      {dragging && (
+        <div className="drop-hint" aria-hidden="true">
+          Drop DICOM files or folders to open them
+        </div>
+      )}
       <header>
         <h1>Voxelprint</h1>
         <p className="tagline">DICOM to print-ready models. Your scans never leave this computer.</p>

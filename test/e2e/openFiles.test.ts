@@ -10,6 +10,7 @@ describe('opening files in the built app (workers, series browser, cancel)', () 
   let browser: BrowserSession;
   let dir: string;
   const paths: string[] = [];
+  const dropped: { name: string; b64: string }[] = [];
   beforeAll(async () => {
     browser = await openBrowser();
     dir = mkdtempSync(join(tmpdir(), 'voxelprint-e2e-files-'));
@@ -30,11 +31,33 @@ describe('opening files in the built app (workers, series browser, cancel)', () 
       const p = join(dir, f.name);
       writeFileSync(p, f.bytes);
       paths.push(p);
+      dropped.push({ name: f.name, b64: Buffer.from(f.bytes).toString('base64') });
     }
   });
   afterAll(async () => {
     await browser?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('files dropped on the page open like picked ones: both series and the skipped file listed', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=none`);
+    const data = await page.evaluateHandle((list) => {
+      const dt = new DataTransfer();
+      for (const f of list) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name));
+      return dt;
+    }, dropped);
+    const target = page.getByTestId('drop-target');
+    await target.dispatchEvent('dragover', { dataTransfer: data });
+    await page.getByText('Drop DICOM files or folders to open them').waitFor();
+    await target.dispatchEvent('drop', { dataTransfer: data });
+    await page.getByTestId('slice-canvas').waitFor({ timeout: 60_000 });
+    const table = page.getByRole('table', { name: 'Series' });
+    await expect.poll(() => table.textContent()).toContain('Sagittal recon');
+    expect((await table.textContent()) ?? '').toContain('Axial <b>bold</b>');
+    expect(await page.getByText('Skipped files (1)').count()).toBe(1);
+    expect(await page.getByText('Drop DICOM files or folders to open them').count()).toBe(0);
+    expect(browser.errors).toEqual([]);
   });
 
   it('lists both series, the colour image, the skipped file; loads the preferred stack', async () => {
