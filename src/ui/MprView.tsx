@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { windowPresetsFor } from '../core/volume/slice';
 import { sampleNearest } from '../core/volume/volume';
 import { MPR_ORIENTATIONS, MprViewer } from '../viewer/mprViewer';
-import type { CursorEvent, MprOrientation } from '../viewer/mprViewer';
+import type { CursorEvent, MprOrientation, PrimaryTool } from '../viewer/mprViewer';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 
@@ -22,6 +22,22 @@ export function MprView() {
   const [cursor, setCursor] = useState<CursorEvent>();
   const presets = useMemo(() => (volume ? windowPresetsFor(volume) : []), [volume]);
   const [presetIndex, setPresetIndex] = useState(0);
+  const [tool, setTool] = useState<PrimaryTool>('windowLevel');
+  const choose = (t: PrimaryTool): void => {
+    setTool(t);
+    viewerRef.current?.setPrimaryTool(t);
+  };
+
+  // Keyboard shortcuts (shown in the buttons' tooltips): W window/level, M measure.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'w' || e.key === 'W') choose('windowLevel');
+      if (e.key === 'm' || e.key === 'M') choose('ruler');
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   useEffect(() => {
     const axial = axialRef.current;
@@ -57,6 +73,14 @@ export function MprView() {
   return (
     <section className="mpr" aria-label="Views" data-state={state}>
       <div className="mpr-toolbar">
+        <div role="group" aria-label="Left mouse button" className="tool-buttons">
+          <button type="button" aria-pressed={tool === 'windowLevel'} title="Window/level: drag (W)" onClick={() => choose('windowLevel')}>
+            Window/level
+          </button>
+          <button type="button" aria-pressed={tool === 'ruler'} title="Ruler in mm: drag from point to point (M)" onClick={() => choose('ruler')}>
+            Ruler
+          </button>
+        </div>
         <label>
           Window{' '}
           <select
@@ -80,7 +104,7 @@ export function MprView() {
             ? `${TITLES[cursor.orientation]} · LPS ${cursor.pointLps.map((v) => fmt(v, 1)).join(', ')} mm · ${sample ? `${sample.value} ${unit}` : 'outside the volume'}`
             : 'Point at a view for the value and position under the cursor'}
         </output>
-        <span className="mpr-help">Drag: window/level · right-drag: zoom · middle-drag: pan · wheel: slices</span>
+        <span className="mpr-help">Right-drag: zoom · middle-drag: pan · wheel: slices</span>
       </div>
       {MPR_ORIENTATIONS.map((o) => (
         <figure key={o}>

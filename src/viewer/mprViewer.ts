@@ -2,6 +2,7 @@ import { Enums, RenderingEngine, cache, init as initCore, setVolumesForViewports
 import type { Types } from '@cornerstonejs/core';
 import {
   Enums as ToolEnums,
+  LengthTool,
   PanTool,
   StackScrollTool,
   ToolGroupManager,
@@ -25,6 +26,7 @@ export interface CursorEvent {
  * re-read). Mouse: left drag = window/level, middle = pan, right = zoom, wheel = scroll slices.
  */
 export type MprOrientation = 'axial' | 'sagittal' | 'coronal';
+export type PrimaryTool = 'windowLevel' | 'ruler';
 export const MPR_ORIENTATIONS: readonly MprOrientation[] = ['axial', 'sagittal', 'coronal'];
 
 let initialised: Promise<void> | undefined;
@@ -34,12 +36,19 @@ function initCornerstone(): Promise<void> {
   initialised ??= (async () => {
     await initCore();
     initTools();
-    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) addTool(tool);
+    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool]) addTool(tool);
   })();
   return initialised;
 }
 
 let instance = 0;
+
+/** "12.34 mm" between the ruler's two world (LPS mm) points. */
+function rulerText(data: { handles?: { points?: number[][] } }): string[] | undefined {
+  const [a, b] = data.handles?.points ?? [];
+  if (!a || !b) return undefined;
+  return [`${Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]).toFixed(2)} mm`];
+}
 
 export class MprViewer {
   private readonly id = ++instance;
@@ -69,6 +78,18 @@ export class MprViewer {
         el.removeEventListener('mouseleave', leave);
       });
     }
+  }
+
+  private primary: PrimaryTool = 'windowLevel';
+
+  /** What the left mouse button does: window/level, or draw a length ruler (mm). */
+  setPrimaryTool(tool: PrimaryTool): void {
+    this.primary = tool;
+    const group = ToolGroupManager.getToolGroup(this.toolGroupId);
+    if (!group) return;
+    const [on, off] = tool === 'ruler' ? [LengthTool.toolName, WindowLevelTool.toolName] : [WindowLevelTool.toolName, LengthTool.toolName];
+    group.setToolPassive(off);
+    group.setToolActive(on, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
   }
 
   /** Sets the display window (centre/width in the volume's units) on all three views. */
@@ -139,8 +160,13 @@ export class MprViewer {
     const group = ToolGroupManager.createToolGroup(this.toolGroupId);
     if (group) {
       for (const id of viewportIds) group.addViewport(id, this.engine.id);
-      for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) group.addTool(tool.toolName);
-      group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool]) group.addTool(tool.toolName);
+      // The ruler's label is the distance between its two points in patient space (LPS mm).
+      // Cornerstone's own figure goes through the image's pixel calibration, which on a local
+      // volume came out 20% short on the 0.8 × 0.9 mm phantom (see docs/viewer.md).
+      group.setToolConfiguration(LengthTool.toolName, { getTextLines: rulerText });
+      group.setToolActive(this.primary === 'ruler' ? LengthTool.toolName : WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      group.setToolPassive(this.primary === 'ruler' ? WindowLevelTool.toolName : LengthTool.toolName);
       group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
       group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
       group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });

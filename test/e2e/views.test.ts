@@ -79,6 +79,28 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
     await page.getByRole('combobox', { name: 'View window' }).selectOption({ label: 'Brain (L 40 / W 80)' });
     await expect.poll(midBrain).toBeGreaterThan(0.15);
 
+    // The ruler: drawn across the axial view, it reads the distance in mm between the two
+    // points whose LPS positions the cursor readout gave.
+    await page.getByRole('button', { name: 'Ruler' }).click();
+    expect(await page.getByRole('button', { name: 'Ruler' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Ruler' }).getAttribute('title')).toContain('(M)');
+    const a = await probe('axial', 0.3, 0.45);
+    const bPoint = await probe('axial', 0.7, 0.55);
+    const axialBox = (await page.getByTestId('mpr-axial').boundingBox())!;
+    await page.mouse.move(axialBox.x + axialBox.width * 0.3, axialBox.y + axialBox.height * 0.45);
+    await page.mouse.down();
+    await page.mouse.move(axialBox.x + axialBox.width * 0.7, axialBox.y + axialBox.height * 0.55, { steps: 10 });
+    await page.mouse.up();
+    const label = page.getByTestId('mpr-axial').locator('svg text').filter({ hasText: 'mm' }).first();
+    await label.waitFor({ timeout: 10_000 });
+    const labelText = (await label.textContent()) ?? "";
+    const measured = Number.parseFloat(labelText.replace(/[^\d.]/g, ""));
+    const expected = Math.hypot(a.lps[0] - bPoint.lps[0], a.lps[1] - bPoint.lps[1], a.lps[2] - bPoint.lps[2]);
+    expect(expected).toBeGreaterThan(30);
+    expect(Math.abs(measured - expected)).toBeLessThan(0.5);
+    await page.keyboard.press('w');
+    await expect.poll(() => page.getByRole('button', { name: 'Window/level' }).getAttribute('aria-pressed')).toBe('true');
+
     // Scrolling the axial view far down leaves the head: the mid-grey brain disappears.
     const before = fraction(await viewportGrey(page, 'axial'), (x) => x >= 100 && x <= 160);
     const axial = page.getByTestId('mpr-axial');
