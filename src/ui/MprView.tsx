@@ -1,8 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { windowPresetsFor } from '../core/volume/slice';
 import { sampleNearest } from '../core/volume/volume';
-import { MPR_ORIENTATIONS, MprViewer } from '../viewer/mprViewer';
-import type { CursorEvent, MprOrientation, PrimaryTool } from '../viewer/mprViewer';
+import { MPR_ORIENTATIONS, MprViewer, RENDERINGS_CT, RENDERINGS_MR } from '../viewer/mprViewer';
+import type { CursorEvent, MprOrientation, PrimaryTool, Rendering3d } from '../viewer/mprViewer';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 
@@ -16,6 +16,8 @@ export function MprView() {
   const axialRef = useRef<HTMLDivElement>(null);
   const sagittalRef = useRef<HTMLDivElement>(null);
   const coronalRef = useRef<HTMLDivElement>(null);
+  const volume3dRef = useRef<HTMLDivElement>(null);
+  const [rendering, setRendering] = useState<Rendering3d>('CT-Bone');
   const viewerRef = useRef<MprViewer | undefined>(undefined);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const [error, setError] = useState<string>();
@@ -43,8 +45,10 @@ export function MprView() {
     const axial = axialRef.current;
     const sagittal = sagittalRef.current;
     const coronal = coronalRef.current;
+    const volume3d = volume3dRef.current ?? undefined;
     if (!volume || !axial || !sagittal || !coronal) return;
-    const viewer = new MprViewer({ axial, sagittal, coronal }, setCursor);
+    const viewer = new MprViewer({ axial, sagittal, coronal, volume3d }, setCursor);
+    setRendering(volume.modality === 'CT' ? 'CT-Bone' : 'MR-Default');
     viewerRef.current = viewer;
     let live = true;
     setState('loading');
@@ -118,6 +122,28 @@ export function MprView() {
           <figcaption>{TITLES[o]}</figcaption>
         </figure>
       ))}
+      <figure>
+        <div ref={volume3dRef} className="mpr-viewport" aria-label="3D view" data-testid="mpr-volume3d" onContextMenu={(e) => e.preventDefault()} />
+        <figcaption>
+          3D{' '}
+          <select
+            aria-label="3D rendering"
+            value={rendering}
+            onChange={(e) => {
+              const r = e.target.value as Rendering3d;
+              setRendering(r);
+              viewerRef.current?.setRendering(r);
+            }}
+          >
+            {(volume.modality === 'CT' ? RENDERINGS_CT : RENDERINGS_MR).map((r) => (
+              <option key={r} value={r}>
+                {r.replace(/^(CT|MR)-/, '').replace('-', ' ')}
+              </option>
+            ))}
+          </select>{' '}
+          <span className="mpr-help">drag: rotate</span>
+        </figcaption>
+      </figure>
       {state === 'error' && (
         <p role="alert" className="error">
           The views could not be drawn: {error}

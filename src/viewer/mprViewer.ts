@@ -6,6 +6,7 @@ import {
   PanTool,
   StackScrollTool,
   ToolGroupManager,
+  TrackballRotateTool,
   WindowLevelTool,
   ZoomTool,
   addTool,
@@ -27,6 +28,11 @@ export interface CursorEvent {
  */
 export type MprOrientation = 'axial' | 'sagittal' | 'coronal';
 export type PrimaryTool = 'windowLevel' | 'ruler';
+
+/** 3D renderings: Cornerstone's volume-rendering presets. */
+export type Rendering3d = 'CT-Bone' | 'CT-Soft-Tissue' | 'CT-Muscle' | 'MR-Default' | 'MR-T2-Brain';
+export const RENDERINGS_CT: readonly Rendering3d[] = ['CT-Bone', 'CT-Soft-Tissue', 'CT-Muscle'];
+export const RENDERINGS_MR: readonly Rendering3d[] = ['MR-Default', 'MR-T2-Brain'];
 export const MPR_ORIENTATIONS: readonly MprOrientation[] = ['axial', 'sagittal', 'coronal'];
 
 let initialised: Promise<void> | undefined;
@@ -36,7 +42,7 @@ function initCornerstone(): Promise<void> {
   initialised ??= (async () => {
     await initCore();
     initTools();
-    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool]) addTool(tool);
+    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, TrackballRotateTool]) addTool(tool);
   })();
   return initialised;
 }
@@ -55,10 +61,11 @@ export class MprViewer {
   private engine?: RenderingEngine;
   private volumeId?: string;
   private readonly toolGroupId = `voxelprint-mpr-${this.id}`;
+  private readonly toolGroup3dId = `voxelprint-3d-${this.id}`;
   private readonly detach: (() => void)[] = [];
 
   constructor(
-    private readonly elements: Record<MprOrientation, HTMLDivElement>,
+    private readonly elements: Record<MprOrientation, HTMLDivElement> & { readonly volume3d?: HTMLDivElement },
     private readonly onCursor?: (e: CursorEvent | undefined) => void,
   ) {
     for (const o of MPR_ORIENTATIONS) {
@@ -113,6 +120,14 @@ export class MprViewer {
       element: this.elements[o],
       defaultOptions: { orientation: Enums.OrientationAxis[o.toUpperCase() as 'AXIAL' | 'SAGITTAL' | 'CORONAL'], background: [0, 0, 0] as Types.RGB },
     }));
+    if (this.elements.volume3d) {
+      viewportInput.push({
+        viewportId: `volume3d-${this.id}`,
+        type: Enums.ViewportType.VOLUME_3D,
+        element: this.elements.volume3d,
+        defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [0, 0, 0] as Types.RGB },
+      });
+    }
     this.engine.setViewports(viewportInput);
 
     this.volumeId = `voxelprint-volume-${this.id}-${Date.now()}`;
@@ -140,7 +155,7 @@ export class MprViewer {
         VOILUTFunction: 'LINEAR',
       } as unknown as Types.Metadata,
     });
-    const viewportIds = viewportInput.map((v) => v.viewportId);
+    const viewportIds = viewportInput.map((v) => v.viewportId).filter((id) => !id.startsWith('volume3d'));
     await setVolumesForViewports(
       this.engine,
       [
@@ -171,9 +186,30 @@ export class MprViewer {
       group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
       group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
     }
+    if (this.elements.volume3d) {
+      const id3d = `volume3d-${this.id}`;
+      await setVolumesForViewports(this.engine, [{ volumeId: this.volumeId }], [id3d]);
+      const group3d = ToolGroupManager.createToolGroup(this.toolGroup3dId);
+      if (group3d) {
+        group3d.addViewport(id3d, this.engine.id);
+        for (const tool of [TrackballRotateTool, PanTool, ZoomTool]) group3d.addTool(tool.toolName);
+        group3d.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+        group3d.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+        group3d.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      }
+      this.setRendering(volume.modality === 'CT' ? 'CT-Bone' : 'MR-Default');
+    }
     // A local volume draws flat until its texture is marked stale (see shared/STACK.md).
     (csVolume as unknown as { invalidate?: () => void }).invalidate?.();
     this.engine.renderViewports(viewportIds);
+  }
+
+  /** The 3D view's rendering preset. */
+  setRendering(rendering: Rendering3d): void {
+    const viewport = this.engine?.getViewport(`volume3d-${this.id}`) as Types.IVolumeViewport | undefined;
+    if (!viewport) return;
+    viewport.setProperties({ preset: rendering });
+    viewport.render();
   }
 
   /** Re-fits the viewports after their elements changed size. */
@@ -189,6 +225,7 @@ export class MprViewer {
 
   dispose(): void {
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
+    ToolGroupManager.destroyToolGroup(this.toolGroup3dId);
     this.engine?.destroy();
     this.engine = undefined;
     if (this.volumeId) cache.removeVolumeLoadObject(this.volumeId);

@@ -45,6 +45,29 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
         }, { timeout: 20_000 })
         .toEqual([true, true, true]);
     }
+    // The 3D view: the bone rendering draws the skull; the soft-tissue preset and rotation change the picture.
+    const bright = async (): Promise<number> => fraction(await viewportGrey(page, 'volume3d'), (x) => x >= 120);
+    await expect.poll(bright, { timeout: 30_000 }).toBeGreaterThan(0.03);
+    const bone3d = await viewportGrey(page, 'volume3d');
+    const changed = async (ref: number[]): Promise<number> => {
+      const now = await viewportGrey(page, 'volume3d');
+      let n = 0;
+      for (let i = 0; i < now.length; i++) if (Math.abs(now[i] - ref[i]) > 30) n++;
+      return n / Math.max(1, now.length);
+    };
+    await page.getByRole('combobox', { name: '3D rendering' }).selectOption('CT-Soft-Tissue');
+    await expect.poll(() => changed(bone3d), { timeout: 20_000 }).toBeGreaterThan(0.02);
+    const soft = await viewportGrey(page, 'volume3d');
+    const v3d = page.getByTestId('mpr-volume3d');
+    await v3d.scrollIntoViewIfNeeded();
+    const vb = (await v3d.boundingBox())!;
+    await page.mouse.move(vb.x + vb.width * 0.5, vb.y + vb.height * 0.5);
+    await page.mouse.down();
+    await page.mouse.move(vb.x + vb.width * 0.8, vb.y + vb.height * 0.5, { steps: 10 });
+    await page.mouse.up();
+    await expect.poll(() => changed(soft), { timeout: 20_000 }).toBeGreaterThan(0.02);
+    await page.getByRole('combobox', { name: '3D rendering' }).selectOption('CT-Bone');
+
     // Under the cursor: the LPS position and the voxel value, checked against the phantom's own
     // HU at that point (away from edges, where the nearest voxel centre has the same value).
     const readout = page.getByRole('status', { name: 'Under the cursor' }).or(page.locator('output[aria-label="Under the cursor"]'));
