@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { launchChromium } from '../../scripts/chromium.mjs';
 
 export interface BrowserSession {
@@ -31,3 +31,24 @@ export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return join(SCREENSHOTS, `${name}.png`);
 }
+
+/**
+ * The pixels a canvas shows (the element itself, or the first canvas inside it: Cornerstone
+ * viewports), copied through a 2D canvas so WebGL canvases read too: RGBA, row by row.
+ */
+export async function canvasPixels(target: Locator): Promise<{ width: number; height: number; rgba: number[] }> {
+  return target.evaluate((el: HTMLElement) => {
+    const c = el instanceof HTMLCanvasElement ? el : el.querySelector('canvas');
+    if (!c) return { width: 0, height: 0, rgba: [] };
+    const t = document.createElement('canvas');
+    t.width = c.width;
+    t.height = c.height;
+    const ctx = t.getContext('2d');
+    if (!ctx) throw new Error('no 2d context');
+    ctx.drawImage(c, 0, 0);
+    return { width: t.width, height: t.height, rgba: Array.from(ctx.getImageData(0, 0, t.width, t.height).data) };
+  });
+}
+
+/** Every n-th channel of RGBA pixels from `offset` (0 = red: the grey level of a grey image). */
+export const channel = (rgba: readonly number[], offset = 0): number[] => rgba.filter((_, i) => i % 4 === offset);

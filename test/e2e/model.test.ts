@@ -10,22 +10,12 @@ import { TsSurfaceKernel } from '../../src/core/mesh/surfaceKernel';
 import { meshStats } from '../../src/core/mesh/stats';
 import { CT_HEAD_PHANTOM, ctHeadPhantomVolumesMm3 } from '../../src/core/samples/ctHeadPhantom';
 import { parseBinaryStl } from '../helpers/meshParsers';
-import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+import { type BrowserSession, canvasPixels, openBrowser, screenshotPath } from './browser';
 
 /** Pixels of the 3D preview (the WebGL canvas keeps its drawing buffer), as RGB triples. */
 async function previewPixels(page: Page): Promise<{ width: number; height: number; rgb: number[] }> {
-  return page.getByTestId('model-canvas').evaluate((c: HTMLCanvasElement) => {
-    const t = document.createElement('canvas');
-    t.width = c.width;
-    t.height = c.height;
-    const ctx = t.getContext('2d');
-    if (!ctx) throw new Error('no 2d context');
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, t.width, t.height).data;
-    const rgb: number[] = [];
-    for (let i = 0; i < d.length; i += 4) rgb.push(d[i], d[i + 1], d[i + 2]);
-    return { width: t.width, height: t.height, rgb };
-  });
+  const { width, height, rgba } = await canvasPixels(page.getByTestId('model-canvas'));
+  return { width, height, rgb: rgba.filter((_, i) => i % 4 !== 3) };
 }
 
 /** Fraction of pixels in the model's warm ivory (bone 230/220/200, lit), not the grey-blue bed or background. */

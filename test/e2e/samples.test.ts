@@ -1,19 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+import { type BrowserSession, canvasPixels, channel, openBrowser, screenshotPath } from './browser';
 
 /** Grey levels of the slice canvas (R channel; the canvas is greyscale). */
 async function canvasGrey(page: Page): Promise<{ width: number; height: number; grey: number[] }> {
-  return page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>('[data-testid="slice-canvas"]');
-    if (!c) throw new Error('no slice canvas');
-    const ctx = c.getContext('2d');
-    if (!ctx) throw new Error('no 2d context');
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
-    const grey: number[] = [];
-    for (let i = 0; i < d.length; i += 4) grey.push(d[i]);
-    return { width: c.width, height: c.height, grey };
-  });
+  const { width, height, rgba } = await canvasPixels(page.getByTestId('slice-canvas'));
+  return { width, height, grey: channel(rgba) };
 }
 
 describe('bundled samples in the built app', () => {

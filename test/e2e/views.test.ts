@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CT_HEAD_PHANTOM, ctHeadPhantomHuAtLps } from '../../src/core/samples/ctHeadPhantom';
-import { type BrowserSession, openBrowser, screenshotPath } from './browser';
+import { type BrowserSession, canvasPixels, channel, openBrowser, screenshotPath } from './browser';
 
 /** Grey levels (R channel) of a Cornerstone viewport's canvas. */
 async function viewportGrey(page: Page, orientation: string): Promise<number[]> {
-  return page.getByTestId(`mpr-${orientation}`).evaluate((el: HTMLElement) => {
-    const c = el.querySelector('canvas');
-    if (!c) return [];
-    const t = document.createElement('canvas');
-    t.width = c.width;
-    t.height = c.height;
-    const ctx = t.getContext('2d')!;
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, t.width, t.height).data;
-    const grey: number[] = [];
-    for (let i = 0; i < d.length; i += 4) grey.push(d[i]);
-    return grey;
-  });
+  return channel((await canvasPixels(page.getByTestId(`mpr-${orientation}`))).rgba);
 }
 
 const fraction = (grey: number[], f: (g: number) => boolean): number => grey.filter(f).length / Math.max(1, grey.length);
