@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chunkSlices, meshChunk, mergeChunks, planMerge, runChunk, splitSteps, extractSurface, writeChunkLps, type SurfaceInput } from '../../src/core/mesh/surfaceNets';
+import { chunkSlices, planMerge, runChunk, splitSteps, extractSurface, writeChunkLps, type SurfaceInput } from '../../src/core/mesh/surfaceNets';
+import { meshChunk, mergeChunks } from '../helpers/chunks';
 import { TsSurfaceKernel, type SurfaceKernel } from '../../src/core/mesh/surfaceKernel';
 import { meshStats } from '../../src/core/mesh/stats';
 import type { VolumeGeometry } from '../../src/core/volume/volume';

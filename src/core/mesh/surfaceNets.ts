@@ -61,12 +61,6 @@ export interface ChunkSummary {
   readonly lastBlockVertices: number;
 }
 
-/** A chunk's mesh in voxel coordinates, copied out of the kernel. */
-export interface VoxelChunk extends ChunkSummary {
-  readonly positions: Float32Array;
-  readonly indices: Uint32Array;
-}
-
 /** Where each chunk goes in the joined mesh. */
 export interface MergePlan {
   readonly vertices: number;
@@ -150,13 +144,6 @@ export function runChunk(kernel: SurfaceKernel, input: SurfaceInput, from: numbe
   return { from, to, vertices: out.positions.length / 3, indexCount: out.indices.length, ghostVertices, lastBlockStart, lastBlockVertices };
 }
 
-/** `runChunk`, then a copy of its mesh out of the kernel's (reused) memory. */
-export function meshChunk(kernel: SurfaceKernel, input: SurfaceInput, from: number, to: number, options: ChunkOptions = {}): VoxelChunk {
-  const summary = runChunk(kernel, input, from, to, options);
-  const out = kernel.output();
-  return { ...summary, positions: out.positions.slice(), indices: out.indices.slice() };
-}
-
 /** Checks that the chunks are consecutive with matching seams and places them in the joined mesh. */
 export function planMerge(chunks: readonly ChunkSummary[]): MergePlan {
   const vertexOffset: number[] = [];
@@ -234,46 +221,6 @@ export function writeChunkLps(
     out[base + t + 1] = flip ? md : mb;
     out[base + t + 2] = flip ? mb : md;
   }
-}
-
-/** Joins consecutive chunks into one mesh (voxel coordinates), sharing the ghost vertices. */
-export function mergeChunks(chunks: readonly VoxelChunk[]): { positions: Float32Array; indices: Uint32Array } {
-  const plan = planMerge(chunks);
-  if (chunks.length === 1) return { positions: chunks[0].positions, indices: chunks[0].indices };
-  const positions = new Float32Array(plan.vertices * 3);
-  const indices = new Uint32Array(plan.indexCount);
-  chunks.forEach((ch, w) => {
-    positions.set(ch.positions.subarray(ch.ghostVertices * 3), plan.vertexOffset[w] * 3);
-    const g = ch.ghostVertices;
-    const shift = plan.vertexOffset[w] - g;
-    for (let t = 0; t < ch.indices.length; t++) {
-      const id = ch.indices[t];
-      indices[plan.indexOffset[w] + t] = id < g ? plan.ghostTarget[w] + id : id + shift;
-    }
-  });
-  return { positions, indices };
-}
-
-/**
- * Voxel coordinates → LPS mm through the volume's origin, direction and spacing. A left-handed
- * direction matrix mirrors the mesh, so the winding flips to keep normals outward.
- */
-export function voxelMeshToLps(positions: Float32Array, indices: Uint32Array, geometry: VolumeGeometry): TriangleMesh {
-  const [r, c, n] = geometry.directionLps;
-  const [sx, sy, sz] = geometry.spacingMm;
-  const o = geometry.originLps;
-  const count = positions.length / 3;
-  const positionsMm = new Float32Array(count * 3);
-  for (let w = 0; w < count; w++) {
-    const x = positions[w * 3] * sx;
-    const y = positions[w * 3 + 1] * sy;
-    const z = positions[w * 3 + 2] * sz;
-    for (let a = 0; a < 3; a++) positionsMm[w * 3 + a] = o[a] + r[a] * x + c[a] * y + n[a] * z;
-  }
-  const flip = mirrored(geometry);
-  const out = flip ? indices.slice() : indices;
-  if (flip) for (let t = 0; t < out.length; t += 3) [out[t + 1], out[t + 2]] = [out[t + 2], out[t + 1]];
-  return { positionsMm, indices: out, frame: 'LPS' };
 }
 
 /**
