@@ -8,7 +8,7 @@ import type { SmoothingLevel, SmoothingReport } from '../core/mesh/smooth';
 import type { ModelResult } from '../core/mesh/model';
 import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
 import type { HuRange } from '../core/segmentation/presets';
-import { otsuThreshold } from '../core/segmentation/histogram';
+import { otsuRange } from '../core/segmentation/histogram';
 import { MeshWorkerPool } from '../workers/meshClient';
 import type { ModelProgress } from '../workers/meshClient';
 import { getVolume } from './volumeRegistry';
@@ -106,10 +106,8 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       set({ presetId: 'bone', keepLargest: true });
       return;
     }
-    let max = -Infinity;
-    for (let i = 0; i < volume.voxels.length; i++) if (volume.voxels[i] > max) max = volume.voxels[i];
-    const lo = Math.round(otsuThreshold(volume.voxels));
-    set({ presetId: CUSTOM_RANGE, customRange: { lo, hi: Math.ceil(max) }, keepLargest: true });
+    const { lo, hi } = otsuRange(volume.voxels);
+    set({ presetId: CUSTOM_RANGE, customRange: { lo: Math.round(lo), hi: Math.ceil(hi) }, keepLargest: true });
   },
 
   async build(volumeId) {

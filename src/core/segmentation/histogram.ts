@@ -1,4 +1,5 @@
 import type { VoxelArray } from '../volume/volume';
+import type { HuRange } from './presets';
 
 /**
  * Otsu's threshold (1979): the value that best splits the voxels into two classes (maximum
@@ -7,6 +8,11 @@ import type { VoxelArray } from '../volume/volume';
  * first bin of the upper class, so `lo = otsuThreshold(v)` selects the brighter class.
  */
 export function otsuThreshold(values: VoxelArray, bins = 256): number {
+  return otsuRange(values, bins).lo;
+}
+
+/** The brighter Otsu class as a range: [Otsu's threshold, the maximum value]. */
+export function otsuRange(values: VoxelArray, bins = 256): HuRange {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -14,7 +20,7 @@ export function otsuThreshold(values: VoxelArray, bins = 256): number {
     if (x < min) min = x;
     if (x > max) max = x;
   }
-  if (!(max > min)) return min;
+  if (!(max > min)) return { lo: min, hi: max };
   const width = (max - min) / bins;
   const hist = new Float64Array(bins);
   for (let i = 0; i < values.length; i++) hist[Math.min(bins - 1, Math.floor((values[i] - min) / width))]++;
@@ -38,5 +44,5 @@ export function otsuThreshold(values: VoxelArray, bins = 256): number {
       split = b + 1;
     }
   }
-  return min + split * width;
+  return { lo: min + split * width, hi: max };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { otsuThreshold } from '../../../src/core/segmentation/histogram';
+import { otsuRange, otsuThreshold } from '../../../src/core/segmentation/histogram';
 import { rng } from '../../helpers/syntheticSeries';
 
 describe('otsuThreshold', () => {
@@ -13,6 +13,7 @@ describe('otsuThreshold', () => {
     expect(t).toBeGreaterThan(110);
     expect(t).toBeLessThanOrEqual(690);
     expect(values.filter((v) => v >= t).length).toBe(300);
+    expect(otsuRange(values)).toEqual({ lo: t, hi: Math.max(...values) });
   });
 
   it('a hand-checkable case: values 0,0,0,10,10 → the split at the first bin above 0', () => {
@@ -22,5 +23,6 @@ describe('otsuThreshold', () => {
 
   it('a constant volume returns its value', () => {
     expect(otsuThreshold(new Int16Array(10).fill(42))).toBe(42);
+    expect(otsuRange(new Int16Array(10).fill(42))).toEqual({ lo: 42, hi: 42 });
   });
 });
