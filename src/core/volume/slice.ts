@@ -20,12 +20,12 @@ export interface SliceImage {
  * below `center - width/2` are black, at or above `center + width/2` white. MONOCHROME1
  * volumes are inverted for display.
  */
-export function renderSlice(volume: Volume, k: number, window: Pick<WindowPreset, 'center' | 'width'>, overlay?: RangeOverlay): SliceImage {
+export function renderSlice(volume: Volume, k: number, voi: Pick<WindowPreset, 'center' | 'width'>, overlay?: RangeOverlay): SliceImage {
   const [nx, ny, nz] = volume.dimensions;
   const kk = Math.max(0, Math.min(nz - 1, Math.round(k)));
   const rgba = new Uint8ClampedArray(nx * ny * 4);
-  const lo = window.center - 0.5 - (window.width - 1) / 2;
-  const range = Math.max(1, window.width - 1);
+  const lo = voi.center - 0.5 - (voi.width - 1) / 2;
+  const range = Math.max(1, voi.width - 1);
   const base = kk * nx * ny;
   const v = volume.voxels;
   for (let p = 0; p < nx * ny; p++) {
