@@ -108,6 +108,15 @@ export function tablesPtr(): usize {
   return tables;
 }
 
+let layoutEnd: usize = 0;
+
+/** The next region of `bytes` (16-byte aligned, 64 bytes of slack after it) in the layout. */
+function region(bytes: usize): usize {
+  const at = layoutEnd;
+  layoutEnd = align16(at + bytes + 64);
+  return at;
+}
+
 /** Lays out the per-run regions (reusing them when the slice fits) and resets the state. */
 export function begin(nxIn: i32, nyIn: i32, hasMaskIn: bool, labelIn: i32, valueKindIn: i32, loIn: f64, hiIn: f64): void {
   tablesPtr();
@@ -125,48 +134,30 @@ export function begin(nxIn: i32, nyIn: i32, hasMaskIn: bool, labelIn: i32, value
   if (sliceVoxels > capSliceVoxels || corners > capCorners) {
     capSliceVoxels = sliceVoxels;
     capCorners = corners;
-    const slack: usize = 64; // SIMD loads and stores run up to 32 bytes past a row
-    let p = align16(tables + TABLE_BYTES);
-    stagingMask = p;
-    p = align16(p + <usize>(nx * ny) + slack);
-    stagingValues = p;
-    p = align16(p + <usize>(nx * ny) * 4 + slack);
-    inside0 = p;
-    p = align16(p + <usize>sliceVoxels + slack);
-    inside1 = p;
-    p = align16(p + <usize>sliceVoxels + slack);
-    values0 = p;
-    p = align16(p + <usize>sliceVoxels * 4 + slack);
-    values1 = p;
-    p = align16(p + <usize>sliceVoxels * 4 + slack);
-    cfg0 = p;
-    p = align16(p + <usize>corners + slack);
-    cfg1 = p;
-    p = align16(p + <usize>corners + slack);
-    rowAny0 = p;
-    p = align16(p + <usize>(ny + 2) + slack);
-    rowAny1 = p;
-    p = align16(p + <usize>(ny + 2) + slack);
-    rowEmpty0 = p;
-    p = align16(p + <usize>(ny + 1) + slack);
-    rowEmpty1 = p;
-    p = align16(p + <usize>(ny + 1) + slack);
-    pinchList = p;
-    p = align16(p + <usize>corners * 4);
-    base0 = p;
-    p = align16(p + <usize>corners * 4);
-    base1 = p;
-    p = align16(p + <usize>corners * 4);
-    midX0 = p;
-    p = align16(p + <usize>corners * 4);
-    midX1 = p;
-    p = align16(p + <usize>corners * 4);
-    midY0 = p;
-    p = align16(p + <usize>corners * 4);
-    midY1 = p;
-    p = align16(p + <usize>corners * 4);
-    midZ = p;
-    p = align16(p + <usize>corners * 4);
+    // Byte regions, each followed by slack: SIMD loads and stores run up to 32 bytes past a row.
+    layoutEnd = align16(tables + TABLE_BYTES);
+    stagingMask = region(<usize>(nx * ny));
+    stagingValues = region(<usize>(nx * ny) * 4);
+    inside0 = region(<usize>sliceVoxels);
+    inside1 = region(<usize>sliceVoxels);
+    values0 = region(<usize>sliceVoxels * 4);
+    values1 = region(<usize>sliceVoxels * 4);
+    cfg0 = region(<usize>corners);
+    cfg1 = region(<usize>corners);
+    rowAny0 = region(<usize>(ny + 2));
+    rowAny1 = region(<usize>(ny + 2));
+    rowEmpty0 = region(<usize>(ny + 1));
+    rowEmpty1 = region(<usize>(ny + 1));
+    // Per-corner i32 tables.
+    pinchList = region(<usize>corners * 4);
+    base0 = region(<usize>corners * 4);
+    base1 = region(<usize>corners * 4);
+    midX0 = region(<usize>corners * 4);
+    midX1 = region(<usize>corners * 4);
+    midY0 = region(<usize>corners * 4);
+    midY1 = region(<usize>corners * 4);
+    midZ = region(<usize>corners * 4);
+    const p = layoutEnd;
     ensureMemory(p);
     outStart = p;
     posCap = 0;
