@@ -1,0 +1,518 @@
+import { checkGrid, gridVoxels, type LabelGrid, type VoxelBox } from './grid';
+
+/**
+ * Exact Euclidean distance transforms on anisotropic grids, in millimetres.
+ *
+ * Distances are between voxel centres: voxel (i, j, k) sits at (i·sx, j·sy, k·sz) mm, so two
+ * face neighbours along k are `sz` apart. The transform is separable (Felzenszwalb &
+ * Huttenlocher, "Distance Transforms of Sampled Functions", the lower envelope of parabolas):
+ * a binary pass along one axis, then one lower-envelope pass per remaining axis with that
+ * axis's spacing. It is exact, not a chamfer approximation.
+ *
+ * Speed comes from caps: when only distances up to `maxMm` matter (margins, hollowing,
+ * opening and closing), work is confined to the mask's bounding box padded by the cap, and
+ * everything farther is reported as `Infinity`.
+ */
+
+/**
+ * Comparisons "distance ≤ r" use r² enlarged by this relative tolerance, so a voxel lying
+ * exactly on the sphere (e.g. 2.5 mm from the mask on a 0.5 mm grid) counts as inside whatever
+ * order the squared terms were summed in.
+ */
+export const DISTANCE_TOLERANCE = 1e-9;
+
+/** r² with the tolerance above: the limit a squared distance is compared with. */
+export const squaredLimit = (rMm: number): number => rMm * rMm * (1 + DISTANCE_TOLERANCE) + 1e-12;
+
+/** Throws unless `mm` is a finite, non-negative number of millimetres. */
+export function checkMm(mm: number, what: string): void {
+  if (typeof mm !== 'number' || !Number.isFinite(mm) || mm < 0) throw new Error(`${what} must be a finite distance ≥ 0 mm, got ${mm}`);
+}
+
+/** Throws unless the grid has positive integer dimensions and positive finite spacing. */
+export function checkSpacing(grid: LabelGrid): void {
+  for (let a = 0; a < 3; a++) {
+    const n = grid.dimensions[a];
+    const s = grid.spacingMm[a];
+    if (!Number.isInteger(n) || n < 1) throw new Error(`grid dimension ${a} must be a positive integer, got ${n}`);
+    if (!Number.isFinite(s) || s <= 0) throw new Error(`grid spacing ${a} must be a positive number of mm, got ${s}`);
+  }
+}
+
+/** Voxels along each axis that fit within r mm: ⌊r / s⌋ with the same tolerance as the distance test. */
+export function reachVoxels(grid: LabelGrid, rMm: number): [number, number, number] {
+  const lim = squaredLimit(rMm);
+  return [0, 1, 2].map((a) => {
+    const s = grid.spacingMm[a];
+    let n = Math.floor(rMm / s);
+    while ((n + 1) * (n + 1) * s * s <= lim) n++;
+    while (n > 0 && n * n * s * s > lim) n--;
+    return n;
+  }) as [number, number, number];
+}
+
+export interface DistanceOptions {
+  /**
+   * Only distances up to this many mm are needed; farther voxels get `Infinity`. Confines the
+   * work to the sources' bounding box padded by this distance.
+   */
+  readonly maxMm?: number;
+}
+
+/**
+ * Squared distance in mm² from every voxel centre to the nearest voxel with `mask[v] !== 0`
+ * (0 on the mask). `Infinity` where there is no mask voxel within `maxMm` (everywhere when the
+ * mask is empty). Voxels beyond the grid are not part of the mask.
+ */
+export function squaredDistanceMm(mask: Uint8Array, grid: LabelGrid, options: DistanceOptions = {}): Float32Array {
+  checkGrid(mask, grid);
+  checkSpacing(grid);
+  const { maxMm } = options;
+  if (maxMm !== undefined) checkMm(maxMm, 'maxMm');
+  const out = new Float32Array(gridVoxels(grid)).fill(Infinity);
+  const bbox = nonZeroBox(mask, grid);
+  if (!bbox) return out;
+  const [nx, ny, nz] = grid.dimensions;
+  const [sx, sy, sz] = grid.spacingMm;
+  const reach = maxMm === undefined ? [nx, ny, nz] : reachVoxels(grid, maxMm);
+  const limit = maxMm === undefined ? Infinity : squaredLimit(maxMm);
+  const lo = [0, 1, 2].map((a) => Math.max(0, bbox.min[a] - reach[a]));
+  const hi = [0, 1, 2].map((a) => Math.min(grid.dimensions[a], bbox.max[a] + reach[a]));
+  const nxy = nx * ny;
+  const longest = Math.max(nx, ny, nz) + 2;
+  const f = new Float64Array(longest);
+  const d = new Float64Array(longest);
+  const env = new Envelope(longest);
+
+  // Pass 1 (x): distance along the row to the nearest mask voxel of the row.
+  for (let k = lo[2]; k < hi[2]; k++) {
+    for (let j = lo[1]; j < hi[1]; j++) {
+      const row = j * nx + k * nxy;
+      let last = -Infinity;
+      for (let i = lo[0]; i < hi[0]; i++) {
+        if (mask[row + i] !== 0) last = i;
+        d[i] = i - last;
+      }
+      last = Infinity;
+      for (let i = hi[0] - 1; i >= lo[0]; i--) {
+        if (mask[row + i] !== 0) last = i;
+        const g = Math.min(d[i], last - i) * sx;
+        const g2 = g * g;
+        out[row + i] = g2 <= limit ? g2 : Infinity;
+      }
+    }
+  }
+  // Pass 2 (y) and 3 (z): lower envelope of parabolas along each column.
+  for (let k = lo[2]; k < hi[2]; k++) {
+    for (let i = lo[0]; i < hi[0]; i++) {
+      const base = i + k * nxy;
+      const n = hi[1] - lo[1];
+      for (let t = 0; t < n; t++) f[t] = out[base + (lo[1] + t) * nx];
+      env.transform(f, n, sy, limit, d);
+      for (let t = 0; t < n; t++) out[base + (lo[1] + t) * nx] = d[t];
+    }
+  }
+  for (let j = lo[1]; j < hi[1]; j++) {
+    for (let i = lo[0]; i < hi[0]; i++) {
+      const base = i + j * nx;
+      const n = hi[2] - lo[2];
+      for (let t = 0; t < n; t++) f[t] = out[base + (lo[2] + t) * nxy];
+      env.transform(f, n, sz, limit, d);
+      for (let t = 0; t < n; t++) out[base + (lo[2] + t) * nxy] = d[t];
+    }
+  }
+  return out;
+}
+
+/**
+ * Signed distance in mm, voxel centre to voxel centre: outside the mask the distance to the
+ * nearest mask voxel (> 0), inside minus the distance to the nearest voxel outside the mask
+ * (< 0, so a mask voxel touching the outside along k is −sz). Never 0. Voxels beyond the grid
+ * count as neither. Values beyond ±maxMm (when given) are ±Infinity.
+ */
+export function signedDistanceMm(mask: Uint8Array, grid: LabelGrid, options: DistanceOptions = {}): Float32Array {
+  checkGrid(mask, grid);
+  const outside = squaredDistanceMm(mask, grid, options);
+  const inverse = new Uint8Array(mask.length);
+  for (let v = 0; v < mask.length; v++) inverse[v] = mask[v] === 0 ? 1 : 0;
+  const inside = squaredDistanceMm(inverse, grid, options);
+  for (let v = 0; v < mask.length; v++) outside[v] = mask[v] !== 0 ? -Math.sqrt(inside[v]) : Math.sqrt(outside[v]);
+  return outside;
+}
+
+/**
+ * The 1-D lower envelope of parabolas y = (x − q)²·s² + f(q) over sites q
+ * (Felzenszwalb & Huttenlocher). Buffers are reused between lines.
+ */
+export class Envelope {
+  /** Site positions of the envelope's parabolas, left to right (may be virtual, outside 0..n−1). */
+  v: Int32Array;
+  /** Their values f in mm². */
+  fv: Float64Array;
+  /** Their values in voxel² units along this axis (f / s²). */
+  private hv: Float64Array;
+  /** Parabola q rules x in [z[q], z[q+1]]. */
+  z: Float64Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.v = new Int32Array(capacity + 2);
+    this.fv = new Float64Array(capacity + 2);
+    this.hv = new Float64Array(capacity + 2);
+    this.z = new Float64Array(capacity + 3);
+  }
+
+  /** Makes room for lines of n sites plus two virtual ones. */
+  ensure(n: number): void {
+    if (this.v.length >= n + 2) return;
+    this.v = new Int32Array(n + 2);
+    this.fv = new Float64Array(n + 2);
+    this.hv = new Float64Array(n + 2);
+    this.z = new Float64Array(n + 3);
+  }
+
+  /** Starts a new line. */
+  reset(): void {
+    this.count = 0;
+  }
+
+  /** Adds a site; positions must strictly increase between calls of a line. `h` is f / s². */
+  push(q: number, h: number, fMm2: number): void {
+    const { v, fv, hv, z } = this;
+    let k = this.count - 1;
+    if (k < 0) {
+      v[0] = q;
+      fv[0] = fMm2;
+      hv[0] = h;
+      z[0] = -Infinity;
+      z[1] = Infinity;
+      this.count = 1;
+      return;
+    }
+    const hq = h + q * q;
+    let p = v[k];
+    let s = (hq - (hv[k] + p * p)) / (2 * (q - p));
+    // z[0] is −∞, so this stops at k = 0 at the latest.
+    while (s <= z[k]) {
+      k--;
+      p = v[k];
+      s = (hq - (hv[k] + p * p)) / (2 * (q - p));
+    }
+    k++;
+    v[k] = q;
+    fv[k] = fMm2;
+    hv[k] = h;
+    z[k] = s;
+    z[k + 1] = Infinity;
+    this.count = k + 1;
+  }
+
+  /**
+   * Whole-line transform: out[x] = min over sites q with finite f[q] of (x − q)²s² + f[q], or
+   * Infinity when that exceeds `limit` or there are no sites.
+   */
+  transform(f: Float64Array, n: number, s: number, limit: number, out: Float64Array): void {
+    this.ensure(n);
+    this.reset();
+    const inv = 1 / (s * s);
+    for (let q = 0; q < n; q++) {
+      const fq = f[q];
+      if (fq !== Infinity) this.push(q, fq * inv, fq);
+    }
+    if (this.count === 0) {
+      out.fill(Infinity, 0, n);
+      return;
+    }
+    const { v, fv, z } = this;
+    let k = 0;
+    const s2 = s * s;
+    for (let x = 0; x < n; x++) {
+      while (z[k + 1] < x) k++;
+      const dx = x - v[k];
+      const val = dx * dx * s2 + fv[k];
+      out[x] = val <= limit ? val : Infinity;
+    }
+  }
+}
+
+/**
+ * The bounding box of the non-zero voxels (undefined when none), like `boundingBox` but
+ * scanning each row only up to its first and from its end down to its last non-zero voxel.
+ */
+export function nonZeroBox(mask: Uint8Array, grid: Pick<LabelGrid, 'dimensions'>): VoxelBox | undefined {
+  const [nx, ny, nz] = grid.dimensions;
+  let x0 = nx;
+  let y0 = ny;
+  let z0 = nz;
+  let x1 = -1;
+  let y1 = -1;
+  let z1 = -1;
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      const row = j * nx + k * nx * ny;
+      let a = 0;
+      while (a < nx && mask[row + a] === 0) a++;
+      if (a === nx) continue;
+      let b = nx - 1;
+      while (mask[row + b] === 0) b--;
+      if (a < x0) x0 = a;
+      if (b > x1) x1 = b;
+      if (j < y0) y0 = j;
+      if (j > y1) y1 = j;
+      if (k < z0) z0 = k;
+      z1 = k;
+    }
+  }
+  if (x1 < 0) return undefined;
+  return { min: [x0, y0, z0], max: [x1 + 1, y1 + 1, z1 + 1] };
+}
+
+/** What `markWithinDistance` measures to and how the grid's edge counts. */
+export interface WithinOptions {
+  /** Distances are measured to voxels with this mask value (1: the mask, 0: its outside). */
+  readonly sourceValue: 0 | 1;
+  /** Whether voxels beyond the grid are sources too (only meaningful for sourceValue 0). */
+  readonly edgeIsSource: boolean;
+}
+
+/**
+ * Writes `mark` into `out` at every non-source voxel whose centre lies within `rMm` of a
+ * source voxel's centre (exact Euclidean distance on the anisotropic grid, with
+ * `DISTANCE_TOLERANCE`). Source voxels may or may not be written; other voxels are left alone.
+ *
+ * Growing is `out = mask` then marking 1 (sources = mask); shrinking is `out = mask` then
+ * marking 0 (sources = outside). Work is confined to a box: the mask's bounding box padded by r
+ * (sources 1) or the bounding box of the non-source voxels (sources 0).
+ *
+ * Per slice: a binary pass along j (distance in rows to the nearest source, capped), then the
+ * lower envelope of parabolas along i gives the exact in-slice squared distance D_k, capped at
+ * r². Across slices, a voxel is within r iff D_{k'} + (k − k')²·sz² ≤ r² for some slice k', so
+ * each in-slice result is scattered to the slices it reaches (at most ⌊r / sz⌋ each way). Sources
+ * whose neighbours above and below are sources too are skipped: the ends of that run of
+ * sources are nearer to anything they could reach.
+ */
+export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, mark: 0 | 1): void {
+  checkGrid(mask, grid);
+  checkGrid(out, grid, 'output');
+  checkSpacing(grid);
+  checkMm(rMm, 'distance');
+  const { sourceValue: sv, edgeIsSource } = options;
+  const [nx, ny, nz] = grid.dimensions;
+  const [sx, sy, sz] = grid.spacingMm;
+  const nxy = nx * ny;
+  const limit = squaredLimit(rMm);
+  // Reaches beyond the grid's size change nothing; clamping keeps the buffers small.
+  const reach = reachVoxels(grid, rMm);
+  const rx = Math.min(reach[0], nx + 1);
+  const ry = Math.min(reach[1], ny + 1);
+  const rz = Math.min(reach[2], nz + 1);
+
+  // The processing box P and whether sources lie just beyond each of its faces.
+  let box: VoxelBox | undefined;
+  if (sv === 1) {
+    const b = nonZeroBox(mask, grid);
+    if (!b) return;
+    const r3 = [rx, ry, rz];
+    box = {
+      min: [0, 1, 2].map((a) => Math.max(0, b.min[a] - r3[a])) as [number, number, number],
+      max: [0, 1, 2].map((a) => Math.min(grid.dimensions[a], b.max[a] + r3[a])) as [number, number, number],
+    };
+  } else {
+    box = nonZeroBox(mask, grid);
+    if (!box) return;
+  }
+  const [x0, y0, z0] = box.min;
+  const [x1, y1, z1] = box.max;
+  const before = [0, 1, 2].map((a) => sv === 0 && (box.min[a] > 0 || edgeIsSource));
+  const after = [0, 1, 2].map((a) => sv === 0 && (box.max[a] < grid.dimensions[a] || edgeIsSource));
+  const bx = x1 - x0;
+  const by = y1 - y0;
+
+  // Thresholds per slice offset: D_k' ≤ T[|k − k'|].
+  const T = new Float64Array(rz + 1);
+  for (let dz = 0; dz <= rz; dz++) T[dz] = limit - dz * dz * sz * sz;
+
+  const CAP = ry + 1;
+  const g = new Uint16Array(bx * by);
+  const rowAny = new Uint8Array(by);
+  const rowCap = new Uint8Array(by);
+  const srcZero = sv === 0;
+  const drow = new Float64Array(bx).fill(Infinity);
+  const env = new Envelope(bx + 2);
+  const invSx2 = 1 / (sx * sx);
+  const sy2 = sy * sy;
+  const sx2 = sx * sx;
+  const srcBefore = before[0];
+  const srcAfter = after[0];
+
+  for (let k = z0; k < z1; k++) {
+    const slice = k * nxy;
+    // Pass along j: rows to the nearest source in this column of the slice, capped at CAP.
+    // Rows far from any source stay "all CAP" without being written.
+    let prevCap = !before[1];
+    let prevOff = -1;
+    for (let j = 0; j < by; j++) {
+      const m = x0 + (y0 + j) * nx + slice;
+      const o = j * bx;
+      let src = false;
+      if (srcZero) {
+        for (let i = 0; i < bx; i++) if (mask[m + i] === 0) { src = true; break; }
+      } else {
+        for (let i = 0; i < bx; i++) if (mask[m + i] !== 0) { src = true; break; }
+      }
+      if (!src && prevCap) {
+        rowCap[j] = 1;
+        continue;
+      }
+      rowCap[j] = 0;
+      if (prevOff < 0 || prevCap) {
+        const first = prevOff < 0 && before[1] ? 1 : CAP;
+        if (srcZero) for (let i = 0; i < bx; i++) g[o + i] = mask[m + i] === 0 ? 0 : first;
+        else for (let i = 0; i < bx; i++) g[o + i] = mask[m + i] !== 0 ? 0 : first;
+      } else if (srcZero) {
+        for (let i = 0; i < bx; i++) {
+          if (mask[m + i] === 0) g[o + i] = 0;
+          else {
+            const p = g[prevOff + i] + 1;
+            g[o + i] = p > CAP ? CAP : p;
+          }
+        }
+      } else {
+        for (let i = 0; i < bx; i++) {
+          if (mask[m + i] !== 0) g[o + i] = 0;
+          else {
+            const p = g[prevOff + i] + 1;
+            g[o + i] = p > CAP ? CAP : p;
+          }
+        }
+      }
+      prevCap = false;
+      prevOff = o;
+    }
+    // Backward along j; rowAny says whether a row has any finite distance.
+    let nextCap = !after[1];
+    let nextOff = -1;
+    for (let j = by - 1; j >= 0; j--) {
+      const o = j * bx;
+      if (rowCap[j]) {
+        if (nextCap) {
+          rowAny[j] = 0;
+          continue;
+        }
+        // Materialise from the row below (in j+1).
+        let any = 0;
+        for (let i = 0; i < bx; i++) {
+          const p = g[nextOff + i] + 1;
+          const val = p > CAP ? CAP : p;
+          g[o + i] = val;
+          if (val < CAP) any = 1;
+        }
+        rowCap[j] = 0;
+        rowAny[j] = any;
+        nextCap = !any;
+        nextOff = o;
+        continue;
+      }
+      let any = 0;
+      if (nextOff < 0 || nextCap) {
+        const p = nextOff < 0 && after[1] ? 1 : CAP;
+        for (let i = 0; i < bx; i++) {
+          if (p < g[o + i]) g[o + i] = p;
+          if (g[o + i] < CAP) any = 1;
+        }
+      } else {
+        for (let i = 0; i < bx; i++) {
+          const p = g[nextOff + i] + 1;
+          if (p < g[o + i]) g[o + i] = p;
+          if (g[o + i] < CAP) any = 1;
+        }
+      }
+      rowAny[j] = any;
+      nextCap = !any;
+      nextOff = o;
+    }
+    // A slice within r of sources beyond the box along k (shrinking: the outside or the grid edge).
+    const zEdge =
+      (before[2] && (k - z0 + 1) * (k - z0 + 1) * sz * sz <= limit) || (after[2] && (z1 - k) * (z1 - k) * sz * sz <= limit);
+    const hasPrev = k > z0;
+    const hasNext = k + 1 < z1;
+
+    for (let j = 0; j < by; j++) {
+      const o = j * bx;
+      const m = x0 + (y0 + j) * nx + slice;
+      if (zEdge) {
+        // Every non-source voxel of this row is within r: mark the row (sources may be marked too).
+        out.fill(mark, m, m + bx);
+        // Still scatter this row's results to other slices below.
+      }
+      // Without finite distances in the row only the virtual sources beyond its ends count.
+      const capRow = !rowAny[j];
+      if (capRow && !srcBefore && !srcAfter) continue;
+      // Sites for the envelope along i; runs of sources (distance 0) keep only their ends.
+      env.reset();
+      if (srcBefore) env.push(-1, 0, 0);
+      let lo = bx;
+      let hi = -1;
+      for (let i = capRow ? bx : 0; i < bx; i++) {
+        const gi = g[o + i];
+        if (gi === 0) {
+          const last = i + 1 === bx || g[o + i + 1] !== 0;
+          if (i === 0 || g[o + i - 1] !== 0 || last) env.push(i, 0, 0);
+          if (i < lo) lo = i;
+          hi = i;
+        } else if (gi < CAP) {
+          const f = gi * gi * sy2;
+          if (f <= limit) env.push(i, f * invSx2, f);
+        }
+      }
+      if (srcAfter) env.push(bx, 0, 0);
+      const cnt = env.count;
+      if (cnt === 0) continue;
+      // Evaluate the envelope where it is within r², only near each parabola's vertex.
+      const { v, fv, z } = env;
+      for (let q = 0; q < cnt; q++) {
+        const vq = v[q];
+        const fq = fv[q];
+        let a = vq - rx;
+        let b = vq + rx;
+        if (a < 0) a = 0;
+        if (b > bx - 1) b = bx - 1;
+        const ca = Math.ceil(z[q]);
+        if (ca > a) a = ca;
+        const fb = Math.floor(z[q + 1]);
+        if (fb < b) b = fb;
+        for (let i = a; i <= b; i++) {
+          const dx = i - vq;
+          const val = dx * dx * sx2 + fq;
+          if (val <= limit) {
+            if (val < drow[i]) drow[i] = val;
+            if (i < lo) lo = i;
+            if (i > hi) hi = i;
+          }
+        }
+      }
+      if (hi < 0) continue;
+      // Scatter to the slices each voxel reaches.
+      for (let i = lo; i <= hi; i++) {
+        const vox = m + i;
+        let w = 0;
+        if (!capRow && g[o + i] === 0) {
+          drow[i] = Infinity;
+          // A source: skip when the voxels below and above are sources too (inside a run along k).
+          const below = hasPrev ? (mask[vox - nxy] === 0) === srcZero : before[2];
+          const above = hasNext ? (mask[vox + nxy] === 0) === srcZero : after[2];
+          if (below && above) continue;
+          w = rz;
+        } else {
+          const dval = drow[i];
+          if (dval === Infinity) continue;
+          drow[i] = Infinity;
+          while (w < rz && dval <= T[w + 1]) w++;
+        }
+        const lo2 = k - w < z0 ? z0 - k : -w;
+        const hi2 = k + w >= z1 ? z1 - 1 - k : w;
+        for (let dz = lo2; dz <= hi2; dz++) out[vox + dz * nxy] = mark;
+      }
+    }
+  }
+}

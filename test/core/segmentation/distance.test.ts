@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import {
+  markWithinDistance,
+  reachVoxels,
+  signedDistanceMm,
+  squaredDistanceMm,
+  squaredLimit,
+} from '../../../src/core/segmentation/distance';
+import type { LabelGrid } from '../../../src/core/segmentation/grid';
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const grid = (dimensions: [number, number, number], spacingMm: [number, number, number]): LabelGrid => ({ dimensions, spacingMm });
+
+/** Brute force: squared mm from each voxel to the nearest voxel with the given predicate. */
+function bruteSquared(mask: Uint8Array, g: LabelGrid, isSource: (v: number) => boolean): Float64Array {
+  const [nx, ny, nz] = g.dimensions;
+  const [sx, sy, sz] = g.spacingMm;
+  const src: number[][] = [];
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) if (isSource(i + j * nx + k * nx * ny)) src.push([i, j, k]);
+  const out = new Float64Array(mask.length).fill(Infinity);
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        let best = Infinity;
+        for (const [a, b, c] of src) {
+          const d = ((i - a) * sx) ** 2 + ((j - b) * sy) ** 2 + ((k - c) * sz) ** 2;
+          if (d < best) best = d;
+        }
+        out[i + j * nx + k * nx * ny] = best;
+      }
+  return out;
+}
+
+function randomMask(n: number, p: number, r: () => number): Uint8Array {
+  const m = new Uint8Array(n);
+  for (let v = 0; v < n; v++) m[v] = r() < p ? 1 : 0;
+  return m;
+}
+
+describe('squaredDistanceMm (exact EDT on anisotropic grids)', () => {
+  const g = grid([5, 4, 3], [0.5, 1, 2.5]);
+
+  it('hand-checked: one voxel on a 0.5 × 1 × 2.5 mm grid', () => {
+    const mask = new Uint8Array(60);
+    mask[1 + 2 * 5 + 1 * 20] = 1; // (1,2,1)
+    const d = squaredDistanceMm(mask, g);
+    expect(d[1 + 2 * 5 + 20]).toBe(0);
+    expect(d[4 + 2 * 5 + 20]).toBeCloseTo(1.5 ** 2, 6); // 3 voxels along i = 1.5 mm
+    expect(d[1 + 0 * 5 + 20]).toBeCloseTo(2 ** 2, 6); // 2 rows along j = 2 mm
+    expect(d[1 + 2 * 5 + 0]).toBeCloseTo(2.5 ** 2, 6); // 1 slice = 2.5 mm
+    expect(d[0 + 0 * 5 + 40]).toBeCloseTo(0.25 + 4 + 6.25, 5); // (0,0,2)
+  });
+
+  it('equals brute force on random masks, several spacings and densities', () => {
+    const r = rng(7);
+    for (const [dims, sp, p] of [
+      [[7, 6, 5], [0.5, 1, 2.5], 0.05],
+      [[9, 5, 6], [1, 0.3, 0.7], 0.15],
+      [[4, 8, 7], [2, 2, 2], 0.02],
+      [[11, 3, 4], [0.8, 1.7, 0.5], 0.3],
+    ] as const) {
+      const gg = grid([...dims], [...sp]);
+      const mask = randomMask(dims[0] * dims[1] * dims[2], p, r);
+      mask[3] = 1; // never empty
+      const want = bruteSquared(mask, gg, (v) => mask[v] !== 0);
+      const got = squaredDistanceMm(mask, gg);
+      for (let v = 0; v < mask.length; v++) expect(got[v]).toBeCloseTo(want[v], 4);
+    }
+  });
+
+  it('caps at maxMm: Infinity beyond, exact within', () => {
+    const r = rng(3);
+    const gg = grid([12, 9, 7], [0.5, 1, 2.5]);
+    const mask = randomMask(12 * 9 * 7, 0.01, r);
+    mask[5 + 4 * 12 + 3 * 108] = 1;
+    const want = bruteSquared(mask, gg, (v) => mask[v] !== 0);
+    const got = squaredDistanceMm(mask, gg, { maxMm: 2.6 });
+    let finite = 0;
+    for (let v = 0; v < mask.length; v++) {
+      if (want[v] <= 2.6 * 2.6) {
+        expect(got[v]).toBeCloseTo(want[v], 4);
+        finite++;
+      } else expect(got[v]).toBe(Infinity);
+    }
+    expect(finite).toBeGreaterThan(10);
+  });
+
+  it('empty mask: all Infinity; wrong sizes and bad parameters throw', () => {
+    expect(squaredDistanceMm(new Uint8Array(60), g).every((x) => x === Infinity)).toBe(true);
+    expect(() => squaredDistanceMm(new Uint8Array(59), g)).toThrow(/59 voxels/);
+    expect(() => squaredDistanceMm(new Uint8Array(60), g, { maxMm: -1 })).toThrow(/maxMm/);
+    expect(() => squaredDistanceMm(new Uint8Array(60), grid([5, 4, 3], [0.5, 0, 1]))).toThrow(/spacing/);
+  });
+
+  it('signed: negative inside (distance to outside), positive outside', () => {
+    const gg = grid([6, 1, 1], [0.5, 1, 2.5]);
+    const mask = Uint8Array.from([0, 1, 1, 1, 1, 0]);
+    expect(Array.from(signedDistanceMm(mask, gg))).toEqual([0.5, -0.5, -1, -1, -0.5, 0.5]);
+  });
+
+  it('reachVoxels counts voxels within r per axis, inclusive', () => {
+    expect(reachVoxels(grid([1, 1, 1], [0.5, 1, 2.5]), 2.5)).toEqual([5, 2, 1]);
+    expect(reachVoxels(grid([1, 1, 1], [0.5, 1, 2.5]), 2.49)).toEqual([4, 2, 0]);
+    expect(squaredLimit(2)).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('markWithinDistance (capped, box-restricted band)', () => {
+  const cases: [number[], number[], number][] = [
+    [[9, 8, 7], [0.5, 1, 2.5], 2.6],
+    [[10, 7, 9], [1, 0.5, 0.8], 1.7],
+    [[6, 9, 8], [0.7, 0.7, 0.7], 3],
+    [[13, 5, 6], [0.5, 1, 2.5], 0.4],
+  ];
+  for (const sourceValue of [1, 0] as const)
+    for (const edgeIsSource of sourceValue === 0 ? [true, false] : [false])
+      it(`marks exactly the voxels within r of sources = ${sourceValue}${sourceValue === 0 ? `, edge ${edgeIsSource}` : ''}`, () => {
+        const r = rng(11 + sourceValue * 2 + (edgeIsSource ? 1 : 0));
+        for (const [dims, sp, radius] of cases) {
+          for (const density of [0.03, 0.3, 0.8]) {
+            const gg = grid(dims as [number, number, number], sp as [number, number, number]);
+            const [nx, ny, nz] = gg.dimensions;
+            const mask = randomMask(nx * ny * nz, density, r);
+            // Brute force over a grid padded by one layer: the padding is a source when the edge is.
+            const px = nx + 2;
+            const py = ny + 2;
+            const pz = nz + 2;
+            const padded = new Uint8Array(px * py * pz);
+            const srcP = (v: number): boolean => {
+              const i = v % px;
+              const j = Math.floor(v / px) % py;
+              const k = Math.floor(v / (px * py));
+              const inGrid = i > 0 && j > 0 && k > 0 && i <= nx && j <= ny && k <= nz;
+              if (!inGrid) return edgeIsSource && sourceValue === 0;
+              return mask[i - 1 + (j - 1) * nx + (k - 1) * nx * ny] === sourceValue;
+            };
+            const want = bruteSquared(padded, grid([px, py, pz], gg.spacingMm as [number, number, number]), srcP);
+            const out = new Uint8Array(mask.length).fill(7);
+            markWithinDistance(mask, gg, radius, { sourceValue, edgeIsSource }, out, 1);
+            for (let k = 0; k < nz; k++)
+              for (let j = 0; j < ny; j++)
+                for (let i = 0; i < nx; i++) {
+                  const v = i + j * nx + k * nx * ny;
+                  if (mask[v] === sourceValue) continue; // sources may or may not be marked
+                  const d2 = want[i + 1 + (j + 1) * px + (k + 1) * px * py];
+                  expect(out[v], `voxel ${i},${j},${k} at ${Math.sqrt(d2)} mm`).toBe(d2 <= squaredLimit(radius) ? 1 : 7);
+                }
+          }
+        }
+      });
+});
