@@ -32,8 +32,14 @@ export interface ModelSummary {
 /** The range meshed: a tissue preset's (CT) or the user's own ('custom'). */
 export const CUSTOM_RANGE = 'custom';
 
+/** What "Create model" meshes: the tissue range directly, or the segments that hold voxels. */
+export type ModelSource = 'range' | 'segments';
+
 export interface ModelState {
   readonly status: ModelStatus;
+  readonly source: ModelSource;
+  /** Export one file per segment (true) or all segments in one file. */
+  readonly perSegment: boolean;
   /** A CT tissue preset id, or CUSTOM_RANGE. */
   readonly presetId: string;
   readonly customRange: HuRange;
@@ -43,17 +49,20 @@ export interface ModelState {
   readonly smoothing: SmoothingLevel;
   /** Fraction of triangles removed after smoothing (0: off). */
   readonly decimate: number;
-  readonly progress?: ModelProgress;
+  readonly progress?: ModelProgress & { readonly model?: string };
+  /** One per model built (one per segment); `summary` is the first. */
+  readonly summaries: readonly ModelSummary[];
   readonly summary?: ModelSummary;
   /** Bumped each time a new model is built (the mesh itself lives outside React state). */
   readonly modelVersion: number;
   /** Preview opacity, 0.1–1. */
   readonly opacity: number;
   readonly error?: string;
-  set(patch: Partial<Pick<ModelState, 'presetId' | 'customRange' | 'showRange' | 'keepLargest' | 'smoothing' | 'decimate' | 'opacity'>>): void;
+  set(patch: Partial<Pick<ModelState, 'presetId' | 'customRange' | 'showRange' | 'keepLargest' | 'smoothing' | 'decimate' | 'opacity' | 'source' | 'perSegment'>>): void;
   /** Defaults for a newly loaded volume: bone on CT; on other modalities a custom range from Otsu's threshold up. */
   initForVolume(volumeId: string | undefined): void;
-  build(volumeId: string | undefined): Promise<void>;
+  /** Builds the model(s); `segments` (label, name, colour) when the source is 'segments'. */
+  build(volumeId: string | undefined, segments?: readonly { label: number; name: string; colorRgb: readonly [number, number, number] }[], labels?: Uint8Array): Promise<void>;
   cancel(): void;
   /** Serialises the model; returns the files (name + bytes) to download. */
   exportFiles(format: Exclude<ExportFormat, 'mtl'>, frame: MeshFrame): { fileName: string; bytes: Uint8Array }[];
@@ -65,8 +74,8 @@ const COLOURS: Record<string, readonly [number, number, number]> = { bone: [230,
 
 const pool = new MeshWorkerPool();
 let controller: AbortController | undefined;
-/** The model's mesh, outside React state (large arrays). */
-let model: SegmentMesh | undefined;
+/** The models' meshes, outside React state (large arrays). */
+let models: SegmentMesh[] = [];
 
 const describe = (e: unknown): string =>
   e instanceof VoxelprintError ? `${e.subject ? `${e.subject}: ` : ''}${e.message}` : e instanceof Error ? e.message : String(e);
@@ -84,6 +93,9 @@ let initialisedFor: string | undefined;
 
 export const useModelStore = create<ModelState>()((set, get) => ({
   status: 'idle',
+  source: 'range',
+  perSegment: false,
+  summaries: [],
   presetId: 'bone',
   customRange: { lo: 226, hi: 3071 },
   showRange: true,
@@ -110,34 +122,33 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     set({ presetId: CUSTOM_RANGE, customRange: { lo: Math.round(lo), hi: Math.ceil(hi) }, keepLargest: true });
   },
 
-  async build(volumeId) {
+  async build(volumeId, segments, labels) {
     const volume = getVolume(volumeId);
     if (!volume) return;
+    const fromSegments = get().source === 'segments';
     const preset = selectedRange(get());
-    if (!preset) {
-      set({ status: 'error', error: 'The range is empty: give From ≤ To.' });
+    if (fromSegments ? !segments?.length || !labels : !preset) {
+      set({ status: 'error', error: fromSegments ? 'No segment holds any voxel: threshold or paint one first.' : 'The range is empty: give From ≤ To.' });
       return;
     }
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
     const started = performance.now();
-    set({ status: 'building', progress: undefined, error: undefined, summary: undefined });
-    model = undefined;
+    set({ status: 'building', progress: undefined, error: undefined, summary: undefined, summaries: [] });
+    models = [];
     try {
       const { keepLargest, smoothing, decimate } = get();
-      const built = await pool.createModel(
-        volume,
-        { range: { lo: preset.lo, hi: preset.hi }, keepLargest, smoothing, decimate },
-        { signal, onProgress: (progress) => set({ progress }) },
-      );
-      model = { name: preset.id === CUSTOM_RANGE ? 'Model' : preset.label, colorRgb: COLOURS[preset.id] ?? [200, 200, 210], mesh: built.result.mesh };
-      set({
-        status: 'ready',
-        progress: undefined,
-        modelVersion: get().modelVersion + 1,
-        summary: {
-          name: model.name,
+      const jobs = fromSegments
+        ? segments!.map((sg) => ({ name: sg.name, colorRgb: sg.colorRgb, request: { segment: { labels: labels!, label: sg.label } } }))
+        : [{ name: preset!.id === CUSTOM_RANGE ? 'Model' : preset!.label, colorRgb: COLOURS[preset!.id] ?? ([200, 200, 210] as const), request: { range: { lo: preset!.lo, hi: preset!.hi } } }];
+      const summaries: ModelSummary[] = [];
+      for (const job of jobs) {
+        const jobStart = performance.now();
+        const built = await pool.createModel(volume, { ...job.request, keepLargest, smoothing, decimate }, { signal, onProgress: (progress) => set({ progress: { ...progress, model: job.name } }) });
+        models.push({ name: job.name, colorRgb: job.colorRgb, mesh: built.result.mesh });
+        summaries.push({
+          name: job.name,
           stats: built.result.stats,
           smoothing: built.result.smoothing,
           smoothingLevel: smoothing,
@@ -147,10 +158,12 @@ export const useModelStore = create<ModelState>()((set, get) => ({
           keptVoxels: built.keptVoxels,
           kernel: built.kernel,
           parts: built.parts,
-          seconds: (performance.now() - started) / 1000,
-        },
-      });
+          seconds: (performance.now() - (jobs.length > 1 ? jobStart : started)) / 1000,
+        });
+      }
+      set({ status: 'ready', progress: undefined, modelVersion: get().modelVersion + 1, summaries, summary: summaries[0] });
     } catch (e) {
+      models = [];
       if (isCancelled(e)) set({ status: 'idle', progress: undefined });
       else set({ status: 'error', progress: undefined, error: describe(e) });
     }
@@ -161,16 +174,16 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   },
 
   exportFiles(format, frame) {
-    if (!model) return [];
-    return exportMeshes({ meshes: [model], format, frame }).map((f) => ({ fileName: f.fileName, bytes: f.bytes }));
+    if (!models.length) return [];
+    return exportMeshes({ meshes: models, format, frame, perSegment: get().perSegment }).map((f) => ({ fileName: f.fileName, bytes: f.bytes }));
   },
 
   clear() {
     controller?.abort();
-    model = undefined;
-    set({ status: 'idle', summary: undefined, progress: undefined, error: undefined, modelVersion: get().modelVersion + 1 });
+    models = [];
+    set({ status: 'idle', summary: undefined, summaries: [], progress: undefined, error: undefined, modelVersion: get().modelVersion + 1 });
   },
 }));
 
-/** The current model's mesh (outside React state), for the preview and exports. */
-export const getModelMesh = (): SegmentMesh | undefined => model;
+/** The current models' meshes (outside React state), for the preview and exports. */
+export const getModelMeshes = (): readonly SegmentMesh[] => models;

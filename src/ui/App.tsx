@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { filesFromDrop } from './dropFiles';
 import { useStudyStore } from '../store/studyStore';
 import { ModelPanel } from './ModelPanel';
+import { SegmentPanel } from './SegmentPanel';
 import { MprView } from './MprView';
 import { OpenPanel } from './OpenPanel';
 import { ProgressBar } from './ProgressBar';
@@ -66,6 +67,7 @@ export function App() {
       <main data-status={status}>
         <SeriesTable />
         <SliceView />
+        <SegmentPanel />
         <MprView />
         <ModelPanel />
       </main>

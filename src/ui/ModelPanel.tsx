@@ -4,9 +4,12 @@ import type { MeshFrame } from '../core/mesh/mesh';
 import type { SmoothingLevel } from '../core/mesh/smooth';
 import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
 import { CUSTOM_RANGE, useModelStore } from '../store/modelStore';
+import type { ModelSummary } from '../store/modelStore';
+import { getLabelmap, useSegmentationStore } from '../store/segmentationStore';
 import { getVolume } from '../store/volumeRegistry';
 import { useStudyStore } from '../store/studyStore';
 import { ModelView } from './ModelView';
+import { download } from './download';
 
 const FORMATS: { id: Exclude<ExportFormat, 'mtl'>; label: string }[] = [
   { id: 'stl', label: 'STL (binary)' },
@@ -24,17 +27,6 @@ const PHASES = { segment: 'Keeping the largest piece', surface: 'Extracting the 
 
 const fmt = (x: number, digits: number): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-function download(fileName: string, bytes: Uint8Array): void {
-  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 /** "Create model": tissue range → surface in the mesh workers → stats → export. */
 export function ModelPanel() {
   const volumeId = useStudyStore((s) => s.volumeId);
@@ -42,18 +34,27 @@ export function ModelPanel() {
   const m = useModelStore();
   const [format, setFormat] = useState<Exclude<ExportFormat, 'mtl'>>('stl');
   const [frame, setFrame] = useState<MeshFrame>('LPS');
+  const segments = useSegmentationStore((st) => st.segments);
+  const filled = segments.filter((sg) => sg.voxels > 0 && sg.visible);
   const initForVolume = m.initForVolume;
   useEffect(() => initForVolume(volumeId), [initForVolume, volumeId]);
   if (studyStatus !== 'ready' || !volumeId) return null;
   const volume = getVolume(volumeId);
   const unit = volume?.unit ?? '';
   const isCt = volume?.modality === 'CT';
-  const s = m.summary;
-  const size = s ? [0, 1, 2].map((a) => s.stats.bboxMm.max[a] - s.stats.bboxMm.min[a]) : [];
   return (
     <section className="model" aria-label="Model">
       <h2>Model</h2>
       <div className="model-settings">
+        <label>
+          Build from{' '}
+          <select aria-label="Build from" value={m.source} onChange={(e) => m.set({ source: e.target.value as 'range' | 'segments' })} disabled={m.status === 'building'}>
+            <option value="range">Tissue range</option>
+            <option value="segments" disabled={!filled.length}>
+              Visible segments ({filled.length})
+            </option>
+          </select>
+        </label>
         <label>
           Tissue{' '}
           <select aria-label="Tissue" value={m.presetId} onChange={(e) => m.set({ presetId: e.target.value })} disabled={m.status === 'building'}>
@@ -118,13 +119,13 @@ export function ModelPanel() {
             ))}
           </select>
         </label>
-        <button type="button" onClick={() => void m.build(volumeId)} disabled={m.status === 'building'}>
+        <button type="button" onClick={() => void m.build(volumeId, filled, getLabelmap())} disabled={m.status === 'building'}>
           Create model
         </button>
       </div>
       {m.status === 'building' && (
         <div className="progress" role="status" aria-label="Model progress">
-          <span>{m.progress ? `${PHASES[m.progress.phase]} ${m.progress.phase === 'surface' ? `${m.progress.done} / ${m.progress.total}` : ''}` : 'Starting'}</span>
+          <span>{m.progress ? `${m.progress.model && m.source === 'segments' ? `${m.progress.model}: ` : ''}${PHASES[m.progress.phase]} ${m.progress.phase === 'surface' ? `${m.progress.done} / ${m.progress.total}` : ''}` : 'Starting'}</span>
           <progress aria-label="Model progress" max={m.progress?.total || 1} value={m.progress?.done ?? 0} />
           <button type="button" onClick={m.cancel}>
             Cancel model
@@ -136,41 +137,12 @@ export function ModelPanel() {
           {m.error}
         </p>
       )}
-      {s && (
+      {m.summaries.length > 0 && (
         <>
           <ModelView />
-          <dl className="model-stats" aria-label="Model statistics">
-            <dt>Volume</dt>
-            <dd data-testid="model-volume-mm3" data-value={s.stats.volumeMm3}>
-              {fmt(s.stats.volumeMm3 / 1000, 2)} cm³
-            </dd>
-            <dt>Surface area</dt>
-            <dd>{fmt(s.stats.areaMm2 / 100, 1)} cm²</dd>
-            <dt>Size (x × y × z)</dt>
-            <dd data-testid="model-size-mm">{size.map((v) => fmt(v, 1)).join(' × ')} mm</dd>
-            <dt>Triangles</dt>
-            <dd data-testid="model-triangles">{s.stats.triangles.toLocaleString('en-US')}</dd>
-            <dt>Shells</dt>
-            <dd data-testid="model-shells">{s.stats.shells}</dd>
-            <dt>Watertight</dt>
-            <dd data-testid="model-watertight">{s.stats.watertight && s.stats.manifold ? 'yes' : 'no'}</dd>
-            <dt>Smoothing deviation</dt>
-            <dd>
-              {s.smoothing
-                ? `${s.smoothingLevel}: max ${fmt(s.smoothing.deviation?.maxMm ?? s.smoothing.maxDisplacementMm, 2)} mm, mean ${fmt(s.smoothing.deviation?.meanMm ?? s.smoothing.meanDisplacementMm, 2)} mm`
-                : 'off'}
-            </dd>
-            <dt>Triangle reduction</dt>
-            <dd data-testid="model-decimation">
-              {s.decimation
-                ? `${s.decimation.trianglesBefore.toLocaleString('en-US')} → ${s.decimation.trianglesAfter.toLocaleString('en-US')}${s.decimation.deviation ? `, deviation max ${fmt(s.decimation.deviation.maxMm, 2)} mm, mean ${fmt(s.decimation.deviation.meanMm, 2)} mm` : ''}`
-                : 'off'}
-            </dd>
-            <dt>Built</dt>
-            <dd data-testid="model-engine">
-              {s.kernel === 'wasm' ? 'WebAssembly' : 'TypeScript'} mesher, {s.parts} worker{s.parts > 1 ? 's' : ''}, {fmt(s.seconds, 1)} s
-            </dd>
-          </dl>
+          {m.summaries.map((sm) => (
+            <ModelStats key={sm.name} s={sm} />
+          ))}
           <div className="model-export">
             <label>
               Format{' '}
@@ -192,6 +164,11 @@ export function ModelPanel() {
                 ))}
               </select>
             </label>
+            {m.summaries.length > 1 && (
+              <label>
+                <input type="checkbox" checked={m.perSegment} onChange={(e) => m.set({ perSegment: e.target.checked })} /> One file per segment
+              </label>
+            )}
             <button type="button" onClick={() => m.exportFiles(format, frame).forEach((f) => download(f.fileName, f.bytes))}>
               Export
             </button>
@@ -199,5 +176,46 @@ export function ModelPanel() {
         </>
       )}
     </section>
+  );
+}
+
+/** Volume, area, size, triangles, shells, watertightness and deviations of one model. */
+function ModelStats({ s }: { s: ModelSummary }) {
+  const size = [0, 1, 2].map((a) => s.stats.bboxMm.max[a] - s.stats.bboxMm.min[a]);
+  return (
+    <dl className="model-stats" aria-label={`Model statistics: ${s.name}`}>
+      <dt>Model</dt>
+      <dd data-testid="model-name">{s.name}</dd>
+      <dt>Volume</dt>
+      <dd data-testid="model-volume-mm3" data-value={s.stats.volumeMm3}>
+        {fmt(s.stats.volumeMm3 / 1000, 2)} cm³
+      </dd>
+      <dt>Surface area</dt>
+      <dd>{fmt(s.stats.areaMm2 / 100, 1)} cm²</dd>
+      <dt>Size (x × y × z)</dt>
+      <dd data-testid="model-size-mm">{size.map((v) => fmt(v, 1)).join(' × ')} mm</dd>
+      <dt>Triangles</dt>
+      <dd data-testid="model-triangles">{s.stats.triangles.toLocaleString('en-US')}</dd>
+      <dt>Shells</dt>
+      <dd data-testid="model-shells">{s.stats.shells}</dd>
+      <dt>Watertight</dt>
+      <dd data-testid="model-watertight">{s.stats.watertight && s.stats.manifold ? 'yes' : 'no'}</dd>
+      <dt>Smoothing deviation</dt>
+      <dd>
+        {s.smoothing
+          ? `${s.smoothingLevel}: max ${fmt(s.smoothing.deviation?.maxMm ?? s.smoothing.maxDisplacementMm, 2)} mm, mean ${fmt(s.smoothing.deviation?.meanMm ?? s.smoothing.meanDisplacementMm, 2)} mm`
+          : 'off'}
+      </dd>
+      <dt>Triangle reduction</dt>
+      <dd data-testid="model-decimation">
+        {s.decimation
+          ? `${s.decimation.trianglesBefore.toLocaleString('en-US')} → ${s.decimation.trianglesAfter.toLocaleString('en-US')}${s.decimation.deviation ? `, deviation max ${fmt(s.decimation.deviation.maxMm, 2)} mm, mean ${fmt(s.decimation.deviation.meanMm, 2)} mm` : ''}`
+          : 'off'}
+      </dd>
+      <dt>Built</dt>
+      <dd data-testid="model-engine">
+        {s.kernel === 'wasm' ? 'WebAssembly' : 'TypeScript'} mesher, {s.parts} worker{s.parts > 1 ? 's' : ''}, {fmt(s.seconds, 1)} s
+      </dd>
+    </dl>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { BED_CELL_MM, BED_SIZE_MM, ModelScene } from '../preview/modelScene';
-import { getModelMesh, useModelStore } from '../store/modelStore';
+import { getModelMeshes, useModelStore } from '../store/modelStore';
 
 /** The 3D preview of the model on a print bed (three.js lives in src/preview). */
 export function ModelView() {
@@ -9,7 +9,6 @@ export function ModelView() {
   const version = useModelStore((s) => s.modelVersion);
   const opacity = useModelStore((s) => s.opacity);
   const set = useModelStore((s) => s.set);
-  const name = useModelStore((s) => s.summary?.name);
 
   useEffect(() => {
     const canvas = canvasRef.current;
@@ -27,13 +26,13 @@ export function ModelView() {
   }, []);
 
   useEffect(() => {
-    const mesh = getModelMesh();
-    sceneRef.current?.setModels(mesh ? [{ ...mesh, opacity: useModelStore.getState().opacity }] : []);
+    const opacityNow = useModelStore.getState().opacity;
+    sceneRef.current?.setModels(getModelMeshes().map((m) => ({ ...m, opacity: opacityNow })));
   }, [version]);
 
   useEffect(() => {
-    if (name) sceneRef.current?.setOpacity(name, opacity);
-  }, [opacity, name]);
+    for (const m of getModelMeshes()) sceneRef.current?.setOpacity(m.name, opacity);
+  }, [opacity, version]);
 
   return (
     <figure className="model-view">

@@ -3,8 +3,20 @@ import { windowPresetsFor } from '../core/volume/slice';
 import { sampleNearest } from '../core/volume/volume';
 import { MPR_ORIENTATIONS, MprViewer, RENDERINGS_CT, RENDERINGS_MR } from '../viewer/mprViewer';
 import type { CursorEvent, MprOrientation, PrimaryTool, Rendering3d } from '../viewer/mprViewer';
+import type { StrokeEvent } from '../viewer/mprViewer';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
+import { getLabelmap, getRangePreview, useSegmentationStore } from '../store/segmentationStore';
+import { selectedRange, useModelStore } from '../store/modelStore';
+
+/** Left-button tools, their keys and tooltips. */
+const TOOLS: { id: PrimaryTool; label: string; key: string; title: string }[] = [
+  { id: 'windowLevel', label: 'Window/level', key: 'W', title: 'Window/level: drag' },
+  { id: 'ruler', label: 'Ruler', key: 'M', title: 'Ruler in mm: drag from point to point' },
+  { id: 'crosshairs', label: 'Crosshairs', key: 'C', title: 'Crosshairs: click or drag to move the other views to a point' },
+  { id: 'brush', label: 'Brush', key: 'B', title: 'Brush: paint the active segment' },
+  { id: 'eraser', label: 'Eraser', key: 'E', title: 'Eraser: remove from the active segment' },
+];
 
 const TITLES: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
 const fmt = (x: number, d: number): string => x.toFixed(d);
@@ -25,17 +37,31 @@ export function MprView() {
   const presets = useMemo(() => (volume ? windowPresetsFor(volume) : []), [volume]);
   const [presetIndex, setPresetIndex] = useState(0);
   const [tool, setTool] = useState<PrimaryTool>('windowLevel');
+  const toolRef = useRef<PrimaryTool>('windowLevel');
   const choose = (t: PrimaryTool): void => {
     setTool(t);
+    toolRef.current = t;
     viewerRef.current?.setPrimaryTool(t);
   };
 
-  // Keyboard shortcuts (shown in the buttons' tooltips): W window/level, M measure.
+
+  const brush = useSegmentationStore((st) => st.brush);
+  const setBrush = useSegmentationStore((st) => st.setBrush);
+  const segments = useSegmentationStore((st) => st.segments);
+  const revision = useSegmentationStore((st) => st.revision);
+  const showRange = useModelStore((st) => st.showRange);
+  const range = useModelStore((st) => selectedRange(st));
+  const rangeKey = range ? `${range.lo}:${range.hi}` : '';
+
+  // Keyboard shortcuts (shown in the buttons' tooltips): W, M, C, B, E; [ and ] brush size.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.key === 'w' || e.key === 'W') choose('windowLevel');
-      if (e.key === 'm' || e.key === 'M') choose('ruler');
+      const tool = TOOLS.find((t) => t.key === e.key.toUpperCase());
+      if (tool) choose(tool.id);
+      const { brush: b, setBrush: set } = useSegmentationStore.getState();
+      if (e.key === '[') set({ radiusMm: Math.max(0.5, b.radiusMm - 0.5) });
+      if (e.key === ']') set({ radiusMm: Math.min(50, b.radiusMm + 0.5) });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -47,7 +73,16 @@ export function MprView() {
     const coronal = coronalRef.current;
     const volume3d = volume3dRef.current ?? undefined;
     if (!volume || !axial || !sagittal || !coronal) return;
-    const viewer = new MprViewer({ axial, sagittal, coronal, volume3d }, setCursor);
+    const onStroke = (e: StrokeEvent): void => {
+      const seg = useSegmentationStore.getState();
+      if (e.phase === 'start') {
+        const m = useModelStore.getState();
+        seg.beginStroke(e.tool, e.pointLps, e.normalLps, seg.brush.limitToRange ? selectedRange(m) : undefined);
+      } else if (e.phase === 'move') seg.extendStroke(e.pointLps);
+      else seg.endStroke();
+    };
+    const viewer = new MprViewer({ axial, sagittal, coronal, volume3d }, setCursor, onStroke);
+    viewer.setPrimaryTool(toolRef.current);
     setRendering(volume.modality === 'CT' ? 'CT-Bone' : 'MR-Default');
     viewerRef.current = viewer;
     let live = true;
@@ -55,7 +90,11 @@ export function MprView() {
     setPresetIndex(0);
     viewer
       .show(volume, windowPresetsFor(volume)[0])
-      .then(() => live && setState('ready'))
+      .then(async () => {
+        const labels = getLabelmap();
+        if (labels) await viewer.showLabelmap('segments', labels);
+        if (live) setState('ready');
+      })
       .catch((e: Error) => {
         if (!live) return;
         setState('error');
@@ -71,6 +110,27 @@ export function MprView() {
     };
   }, [volume]);
 
+  // The segmentation on the slices: colours/visibility, and the changed slices after each edit.
+  useEffect(() => {
+    if (state === 'ready') viewerRef.current?.styleSegments('segments', segments);
+  }, [segments, state]);
+  useEffect(() => {
+    if (state === 'ready') viewerRef.current?.labelsChanged('segments', useSegmentationStore.getState().changedBox);
+  }, [revision, state]);
+  useEffect(() => viewerRef.current?.setBrushRadius(brush.radiusMm), [brush.radiusMm, state]);
+  // The threshold range tinted on the slices (the same preview as the single-slice view).
+  useEffect(() => {
+    const viewer = viewerRef.current;
+    if (state !== 'ready' || !viewer) return;
+    const preview = showRange && range ? getRangePreview(range) : undefined;
+    if (preview) {
+      void viewer.showLabelmap('preview', preview).then(() => {
+        viewer.labelsChanged('preview');
+        viewer.setOverlayVisible('preview', true);
+      });
+    } else viewer.setOverlayVisible('preview', false);
+  }, [rangeKey, showRange, state]);
+
   if (!volume) return null;
   const sample = cursor ? sampleNearest(volume, cursor.pointLps) : undefined;
   const unit = volume.unit === 'HU' ? 'HU' : volume.unit || '';
@@ -78,13 +138,36 @@ export function MprView() {
     <section className="mpr" aria-label="Views" data-state={state}>
       <div className="mpr-toolbar">
         <div role="group" aria-label="Left mouse button" className="tool-buttons">
-          <button type="button" aria-pressed={tool === 'windowLevel'} title="Window/level: drag (W)" onClick={() => choose('windowLevel')}>
-            Window/level
-          </button>
-          <button type="button" aria-pressed={tool === 'ruler'} title="Ruler in mm: drag from point to point (M)" onClick={() => choose('ruler')}>
-            Ruler
-          </button>
+          {TOOLS.map((t) => (
+            <button key={t.id} type="button" aria-pressed={tool === t.id} title={`${t.title} (${t.key})`} onClick={() => choose(t.id)}>
+              {t.label}
+            </button>
+          ))}
         </div>
+        {(tool === 'brush' || tool === 'eraser') && (
+          <div role="group" aria-label="Brush settings" className="brush-settings">
+            <label title="Brush radius in mm ([ and ] change it)">
+              Radius{' '}
+              <input
+                type="number"
+                aria-label="Brush radius (mm)"
+                min={0.5}
+                max={50}
+                step={0.5}
+                value={brush.radiusMm}
+                onChange={(e) => e.target.valueAsNumber > 0 && setBrush({ radiusMm: e.target.valueAsNumber })}
+              />{' '}
+              mm
+            </label>
+            <label title="Sphere: paint through neighbouring slices too (3D); circle: this slice only">
+              <input type="checkbox" checked={brush.shape === 'sphere'} onChange={(e) => setBrush({ shape: e.target.checked ? 'sphere' : 'circle' })} /> 3D sphere
+            </label>
+            <label title="Paint only voxels inside the threshold range (e.g. only bone)">
+              <input type="checkbox" checked={brush.limitToRange} onChange={(e) => setBrush({ limitToRange: e.target.checked })} /> Only in range
+              {range ? ` (${range.lo} to ${range.hi})` : ''}
+            </label>
+          </div>
+        )}
         <label>
           Window{' '}
           <select

@@ -1,6 +1,7 @@
 import { Enums, RenderingEngine, cache, init as initCore, setVolumesForViewports, volumeLoader } from '@cornerstonejs/core';
 import type { Types } from '@cornerstonejs/core';
 import {
+  CrosshairsTool,
   Enums as ToolEnums,
   LengthTool,
   PanTool,
@@ -11,9 +12,11 @@ import {
   ZoomTool,
   addTool,
   init as initTools,
+  segmentation as csSegmentation,
 } from '@cornerstonejs/tools';
 import type { Vec3 } from '../core/geometry/vec3';
 import type { Volume } from '../core/volume/volume';
+import type { VoxelBox } from '../core/segmentation/grid';
 
 /** Where the pointer is, in patient LPS mm, and over which view. */
 export interface CursorEvent {
@@ -27,13 +30,35 @@ export interface CursorEvent {
  * re-read). Mouse: left drag = window/level, middle = pan, right = zoom, wheel = scroll slices.
  */
 export type MprOrientation = 'axial' | 'sagittal' | 'coronal';
-export type PrimaryTool = 'windowLevel' | 'ruler';
+/** What the left mouse button does on the slice views. */
+export type PrimaryTool = 'windowLevel' | 'ruler' | 'crosshairs' | 'brush' | 'eraser';
+
+/** A brush or eraser stroke as the pointer draws it, in patient LPS mm on the view's plane. */
+export interface StrokeEvent {
+  readonly phase: 'start' | 'move' | 'end';
+  readonly tool: 'brush' | 'eraser';
+  readonly pointLps: Vec3;
+  /** The view's plane normal (unit, LPS). */
+  readonly normalLps: Vec3;
+}
+
+/** How a segment is drawn on the slices. */
+export interface SegmentStyle {
+  readonly label: number;
+  readonly colorRgb: readonly [number, number, number];
+  readonly visible: boolean;
+  /** 0–1. */
+  readonly opacity: number;
+}
 
 /** 3D renderings: Cornerstone's volume-rendering presets. */
 export type Rendering3d = 'CT-Bone' | 'CT-Soft-Tissue' | 'CT-Muscle' | 'MR-Default' | 'MR-T2-Brain';
 export const RENDERINGS_CT: readonly Rendering3d[] = ['CT-Bone', 'CT-Soft-Tissue', 'CT-Muscle'];
 export const RENDERINGS_MR: readonly Rendering3d[] = ['MR-Default', 'MR-T2-Brain'];
 export const MPR_ORIENTATIONS: readonly MprOrientation[] = ['axial', 'sagittal', 'coronal'];
+
+/** Crosshair line colours per view (the colour of the view the line comes from). */
+const CROSSHAIR_COLOURS: Record<MprOrientation, string> = { axial: 'rgb(220, 60, 60)', sagittal: 'rgb(240, 200, 40)', coronal: 'rgb(60, 200, 80)' };
 
 let initialised: Promise<void> | undefined;
 
@@ -42,7 +67,7 @@ function initCornerstone(): Promise<void> {
   initialised ??= (async () => {
     await initCore();
     initTools();
-    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, TrackballRotateTool]) addTool(tool);
+    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool, TrackballRotateTool, CrosshairsTool]) addTool(tool);
   })();
   return initialised;
 }
@@ -64,39 +89,105 @@ export class MprViewer {
   private readonly toolGroup3dId = `voxelprint-3d-${this.id}`;
   private readonly detach: (() => void)[] = [];
 
+  private readonly brushCursors: HTMLDivElement[] = [];
+  private brushRadiusMm = 5;
+  private stroking?: MprOrientation;
+
   constructor(
     private readonly elements: Record<MprOrientation, HTMLDivElement> & { readonly volume3d?: HTMLDivElement },
     private readonly onCursor?: (e: CursorEvent | undefined) => void,
+    private readonly onStroke?: (e: StrokeEvent) => void,
   ) {
     for (const o of MPR_ORIENTATIONS) {
       const el = elements[o];
-      const move = (ev: MouseEvent): void => {
-        const viewport = this.engine?.getViewport(`${o}-${this.id}`);
-        if (!viewport) return;
+      const cursor = document.createElement('div');
+      cursor.className = 'brush-cursor';
+      cursor.hidden = true;
+      el.appendChild(cursor);
+      this.brushCursors.push(cursor);
+      const at = (ev: MouseEvent): { pointLps: Vec3; normalLps: Vec3; px: number; x: number; y: number } | undefined => {
+        const viewport = this.engine?.getViewport(`${o}-${this.id}`) as Types.IVolumeViewport | undefined;
+        if (!viewport) return undefined;
         const rect = el.getBoundingClientRect();
-        const world = viewport.canvasToWorld([ev.clientX - rect.left, ev.clientY - rect.top] as Types.Point2);
-        this.onCursor?.({ orientation: o, pointLps: [world[0], world[1], world[2]] });
+        const x = ev.clientX - rect.left;
+        const y = ev.clientY - rect.top;
+        const world = viewport.canvasToWorld([x, y] as Types.Point2);
+        const { viewPlaneNormal, viewUp } = viewport.getCamera();
+        const n = viewPlaneNormal ?? [0, 0, 1];
+        const up = viewUp ?? [0, 1, 0];
+        const edge = viewport.worldToCanvas([world[0] + up[0] * this.brushRadiusMm, world[1] + up[1] * this.brushRadiusMm, world[2] + up[2] * this.brushRadiusMm] as Types.Point3);
+        return { pointLps: [world[0], world[1], world[2]], normalLps: [n[0], n[1], n[2]], px: Math.hypot(edge[0] - x, edge[1] - y), x, y };
       };
-      const leave = (): void => this.onCursor?.(undefined);
+      const painting = (): 'brush' | 'eraser' | undefined => (this.primary === 'brush' || this.primary === 'eraser' ? this.primary : undefined);
+      const move = (ev: MouseEvent): void => {
+        const p = at(ev);
+        if (!p) return;
+        this.onCursor?.({ orientation: o, pointLps: p.pointLps });
+        const tool = painting();
+        cursor.hidden = !tool;
+        if (tool) {
+          cursor.style.left = `${p.x - p.px}px`;
+          cursor.style.top = `${p.y - p.px}px`;
+          cursor.style.width = cursor.style.height = `${2 * p.px}px`;
+          cursor.dataset.tool = tool;
+        }
+        if (tool && this.stroking === o) this.onStroke?.({ phase: 'move', tool, pointLps: p.pointLps, normalLps: p.normalLps });
+      };
+      const down = (ev: MouseEvent): void => {
+        const tool = painting();
+        if (!tool || ev.button !== 0) return;
+        const p = at(ev);
+        if (!p) return;
+        ev.preventDefault();
+        // Painting takes the keyboard focus back from any field (so Ctrl+Z undoes the stroke).
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
+        this.stroking = o;
+        this.onStroke?.({ phase: 'start', tool, pointLps: p.pointLps, normalLps: p.normalLps });
+      };
+      const up = (ev: MouseEvent): void => {
+        const tool = painting();
+        if (this.stroking !== o || !tool) return;
+        this.stroking = undefined;
+        const p = at(ev);
+        if (p) this.onStroke?.({ phase: 'end', tool, pointLps: p.pointLps, normalLps: p.normalLps });
+      };
+      const leave = (): void => {
+        cursor.hidden = true;
+        this.onCursor?.(undefined);
+      };
       el.addEventListener('mousemove', move);
+      el.addEventListener('mousedown', down);
+      window.addEventListener('mouseup', up);
       el.addEventListener('mouseleave', leave);
       this.detach.push(() => {
         el.removeEventListener('mousemove', move);
+        el.removeEventListener('mousedown', down);
+        window.removeEventListener('mouseup', up);
         el.removeEventListener('mouseleave', leave);
+        cursor.remove();
       });
     }
   }
 
   private primary: PrimaryTool = 'windowLevel';
 
-  /** What the left mouse button does: window/level, or draw a length ruler (mm). */
+  /** Brush size for the cursor outline (mm). */
+  setBrushRadius(radiusMm: number): void {
+    this.brushRadiusMm = radiusMm;
+  }
+
+  /** What the left mouse button does: window/level, ruler (mm), crosshairs, or paint/erase. */
   setPrimaryTool(tool: PrimaryTool): void {
     this.primary = tool;
     const group = ToolGroupManager.getToolGroup(this.toolGroupId);
     if (!group) return;
-    const [on, off] = tool === 'ruler' ? [LengthTool.toolName, WindowLevelTool.toolName] : [WindowLevelTool.toolName, LengthTool.toolName];
-    group.setToolPassive(off);
-    group.setToolActive(on, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+    const names: Partial<Record<PrimaryTool, string>> = { windowLevel: WindowLevelTool.toolName, ruler: LengthTool.toolName, crosshairs: CrosshairsTool.toolName };
+    for (const [t, name] of Object.entries(names)) if (t !== tool && name) group.setToolPassive(name);
+    const on = names[tool];
+    // Brush and eraser: Cornerstone gets no left button; our stroke listeners paint instead.
+    if (on) group.setToolActive(on, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+    for (const c of this.brushCursors) if (!on) c.dataset.tool = tool;
+    if (on) for (const c of this.brushCursors) c.hidden = true;
   }
 
   /** Sets the display window (centre/width in the volume's units) on all three views. */
@@ -176,12 +267,14 @@ export class MprViewer {
     if (group) {
       for (const id of viewportIds) group.addViewport(id, this.engine.id);
       for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool, LengthTool]) group.addTool(tool.toolName);
+      group.addTool(CrosshairsTool.toolName, { getReferenceLineColor: (viewportId: string) => CROSSHAIR_COLOURS[viewportId.split('-')[0] as MprOrientation] ?? 'rgb(200, 200, 200)' });
       // The ruler's label is the distance between its two points in patient space (LPS mm).
       // Cornerstone's own figure goes through the image's pixel calibration, which on a local
       // volume came out 20% short on the 0.8 × 0.9 mm phantom (see docs/viewer.md).
       group.setToolConfiguration(LengthTool.toolName, { getTextLines: rulerText });
-      group.setToolActive(this.primary === 'ruler' ? LengthTool.toolName : WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-      group.setToolPassive(this.primary === 'ruler' ? WindowLevelTool.toolName : LengthTool.toolName);
+      group.setToolPassive(WindowLevelTool.toolName);
+      group.setToolPassive(LengthTool.toolName);
+      group.setToolPassive(CrosshairsTool.toolName);
       group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
       group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
       group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
@@ -199,9 +292,94 @@ export class MprViewer {
       }
       this.setRendering(volume.modality === 'CT' ? 'CT-Bone' : 'MR-Default');
     }
+    this.setPrimaryTool(this.primary);
     // A local volume draws flat until its texture is marked stale (see shared/STACK.md).
     (csVolume as unknown as { invalidate?: () => void }).invalidate?.();
     this.engine.renderViewports(viewportIds);
+    this.shown = { volume, viewportIds };
+  }
+
+  private shown?: { volume: Volume; viewportIds: string[] };
+  private overlays: { id: string; volumeId: string }[] = [];
+
+  /**
+   * Shows a labelmap over the slices: `labels` is displayed in place (Cornerstone's labelmap
+   * volume is a view of this very array, no copy), so after an edit only `labelsChanged` is
+   * needed. `kind` 'segments' is the segmentation; 'preview' a one-segment threshold preview.
+   */
+  async showLabelmap(kind: 'segments' | 'preview', labels: Uint8Array): Promise<void> {
+    if (!this.engine || !this.shown) return;
+    const { volume, viewportIds } = this.shown;
+    const segmentationId = `${kind}-${this.id}`;
+    if (this.overlays.some((o) => o.id === segmentationId)) return;
+    const volumeId = `${segmentationId}-volume-${Date.now()}`;
+    const [r, c, n] = volume.directionLps;
+    volumeLoader.createLocalVolume(volumeId, {
+      scalarData: labels,
+      dimensions: [...volume.dimensions] as Types.Point3,
+      spacing: [...volume.spacingMm] as Types.Point3,
+      origin: [...volume.originLps] as Types.Point3,
+      direction: [...r, ...c, ...n] as unknown as Types.Mat3,
+      referencedVolumeId: this.volumeId,
+      metadata: {
+        BitsAllocated: 8,
+        BitsStored: 8,
+        HighBit: 7,
+        SamplesPerPixel: 1,
+        PhotometricInterpretation: 'MONOCHROME2',
+        PixelRepresentation: 0,
+        Modality: 'SEG',
+        ImageOrientationPatient: [...r, ...c],
+        PixelSpacing: [volume.spacingMm[1], volume.spacingMm[0]],
+        FrameOfReferenceUID: `voxelprint-${this.id}`,
+        Columns: volume.dimensions[0],
+        Rows: volume.dimensions[1],
+      } as unknown as Types.Metadata,
+    });
+    this.overlays.push({ id: segmentationId, volumeId });
+    csSegmentation.addSegmentations([{ segmentationId, representation: { type: ToolEnums.SegmentationRepresentations.Labelmap, data: { volumeId } } }]);
+    const map: Record<string, { segmentationId: string }[]> = {};
+    for (const id of viewportIds) map[id] = [{ segmentationId }];
+    await csSegmentation.addLabelmapRepresentationToViewportMap(map);
+    csSegmentation.config.style.setStyle({ segmentationId, type: ToolEnums.SegmentationRepresentations.Labelmap }, { fillAlpha: 1, fillAlphaInactive: 1, renderOutline: kind === 'segments', outlineWidth: 1, outlineOpacity: 1, outlineOpacityInactive: 1, renderOutlineInactive: kind === 'segments', outlineWidthInactive: 1 });
+    if (kind === 'preview') this.styleSegments('preview', [{ label: 1, colorRgb: [255, 196, 0], visible: true, opacity: 0.4 }]);
+    this.engine.renderViewports(viewportIds);
+  }
+
+  /** Colours, visibility and opacity of the segments on the slices. */
+  styleSegments(kind: 'segments' | 'preview', styles: readonly SegmentStyle[]): void {
+    if (!this.shown || !this.overlays.some((o) => o.id === `${kind}-${this.id}`)) return;
+    const segmentationId = `${kind}-${this.id}`;
+    for (const viewportId of this.shown.viewportIds) {
+      for (const st of styles) {
+        csSegmentation.config.color.setSegmentIndexColor(viewportId, segmentationId, st.label, [...st.colorRgb, Math.round(st.opacity * 255)] as Types.Color);
+        csSegmentation.config.visibility.setSegmentIndexVisibility(viewportId, { segmentationId, type: ToolEnums.SegmentationRepresentations.Labelmap }, st.label, st.visible);
+      }
+    }
+    this.engine?.renderViewports(this.shown.viewportIds);
+  }
+
+  /** Redraws a labelmap after its array changed (inside `box`, or anywhere). */
+  labelsChanged(kind: 'segments' | 'preview', box?: VoxelBox): void {
+    const segmentationId = `${kind}-${this.id}`;
+    if (!this.overlays.some((o) => o.id === segmentationId)) return;
+    const slices = box ? Array.from({ length: box.max[2] - box.min[2] }, (_, i) => box.min[2] + i) : undefined;
+    csSegmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, slices);
+  }
+
+  /** Shows or hides a labelmap overlay on all views. */
+  setOverlayVisible(kind: 'segments' | 'preview', visible: boolean): void {
+    const segmentationId = `${kind}-${this.id}`;
+    if (!this.shown || !this.overlays.some((o) => o.id === segmentationId)) return;
+    for (const viewportId of this.shown.viewportIds) csSegmentation.config.visibility.setSegmentationRepresentationVisibility(viewportId, { segmentationId, type: ToolEnums.SegmentationRepresentations.Labelmap }, visible);
+    this.engine?.renderViewports(this.shown.viewportIds);
+  }
+
+  /** The LPS point at the centre of the view's current slice (where the crosshairs meet on it). */
+  focalPointLps(o: MprOrientation): Vec3 | undefined {
+    const viewport = this.engine?.getViewport(`${o}-${this.id}`) as Types.IVolumeViewport | undefined;
+    const f = viewport?.getCamera().focalPoint;
+    return f ? [f[0], f[1], f[2]] : undefined;
   }
 
   /** The 3D view's rendering preset. */
@@ -224,6 +402,11 @@ export class MprViewer {
   }
 
   dispose(): void {
+    for (const o of this.overlays.splice(0)) {
+      csSegmentation.removeSegmentation(o.id);
+      cache.removeVolumeLoadObject(o.volumeId);
+    }
+    this.shown = undefined;
     ToolGroupManager.destroyToolGroup(this.toolGroupId);
     ToolGroupManager.destroyToolGroup(this.toolGroup3dId);
     this.engine?.destroy();

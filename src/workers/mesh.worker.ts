@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import kernelUrl from '../kernel/build/surfaceNets.wasm?url';
 import { serializeError } from '../core/errors';
-import { finishModel, segmentRange } from '../core/mesh/model';
+import { finishModel, segmentLabel, segmentRange } from '../core/mesh/model';
+import type { HuRange } from '../core/segmentation/presets';
+import type { VoxelArray } from '../core/volume/volume';
 import { runChunk, writeChunkLps } from '../core/mesh/surfaceNets';
 import type { SurfaceKernel } from '../core/mesh/surfaceKernel';
 import { TsSurfaceKernel } from '../core/mesh/surfaceKernel';
@@ -39,9 +41,12 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
   const msg = ev.data;
   try {
     if (msg.type === 'segment') {
-      const n = msg.values.length;
+      const n = msg.labels?.length ?? msg.values?.length ?? 0;
       const into = msg.shared ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
-      const r = segmentRange(msg.values, msg.dimensions, msg.range, msg.keepLargest, into);
+      const r =
+        msg.labels && msg.label !== undefined
+          ? segmentLabel(msg.labels, msg.label, msg.dimensions, msg.keepLargest, into)
+          : segmentRange(msg.values as VoxelArray, msg.dimensions, msg.range as HuRange, msg.keepLargest, into);
       post({ type: 'segmented', id: msg.id, mask: r.mask, selectedVoxels: r.selectedVoxels, keptVoxels: r.keptVoxels }, transferable(r.mask));
     } else if (msg.type === 'surface') {
       const k = await kernel(msg.kernel);

@@ -15,7 +15,9 @@ export interface ModelProgress {
 }
 
 export interface ModelRequest extends FinishSettings {
-  readonly range: HuRange;
+  /** What to mesh: the voxels in a value range, or one segment of a labelmap. */
+  readonly range?: HuRange;
+  readonly segment?: { readonly labels: Uint8Array; readonly label: number };
   readonly keepLargest: boolean;
 }
 
@@ -112,6 +114,9 @@ export class MeshWorkerPool {
     const [nx, ny, nz] = volume.dimensions;
     const sliceSize = nx * ny;
     const shared = isShared(volume.voxels);
+    const { range, segment } = req;
+    if (!range && !segment) throw new VoxelprintError('usage', 'nothing to mesh: give a range or a segment');
+    const what = segment ? `segment ${segment.label}` : `${range!.lo}…${range!.hi}`;
 
     // 1. The mask: only needed to keep the largest piece; otherwise the kernel thresholds itself.
     let mask: Uint8Array | undefined;
@@ -121,7 +126,10 @@ export class MeshWorkerPool {
       onProgress?.({ phase: 'segment', done: 0, total: 1 });
       const r = await this.call(
         workers[0],
-        (id) => ({ type: 'segment', id, dimensions: volume.dimensions, values: volume.voxels, range: req.range, keepLargest: true, shared }),
+        (id) =>
+          segment
+            ? { type: 'segment', id, dimensions: volume.dimensions, labels: segment.labels, label: segment.label, keepLargest: true, shared }
+            : { type: 'segment', id, dimensions: volume.dimensions, values: volume.voxels, range, keepLargest: true, shared },
         'segmented',
         [],
         signal,
@@ -129,7 +137,7 @@ export class MeshWorkerPool {
       mask = r.mask;
       selectedVoxels = r.selectedVoxels;
       keptVoxels = r.keptVoxels;
-      if (keptVoxels === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${req.range.lo}…${req.range.hi}: nothing to mesh`);
+      if (keptVoxels === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${what}: nothing to mesh`);
     }
 
     // 2. The surface, split across the workers when they can share the volume.
@@ -143,15 +151,18 @@ export class MeshWorkerPool {
     await Promise.all(
       ranges.map(async ([from, to], p) => {
         let input: SurfaceInput;
-        if (shared && (!mask || isShared(mask))) {
-          input = { dimensions: volume.dimensions, mask, values: volume.voxels, range: req.range };
+        // A segment is meshed from its mask alone (voxel faces); a range from the values too
+        // (vertices placed where the values cross the bounds).
+        const labelInput = segment && !mask ? { mask: segment.labels, label: segment.label } : { mask };
+        if (shared && (!labelInput.mask || isShared(labelInput.mask))) {
+          input = { dimensions: volume.dimensions, ...labelInput, ...(!segment && { values: volume.voxels, range }) };
         } else {
           const [first, end] = chunkSlices(nz, from, to);
           input = {
             dimensions: volume.dimensions,
-            mask: mask?.slice(first * sliceSize, end * sliceSize),
-            values: volume.voxels.slice(first * sliceSize, end * sliceSize),
-            range: req.range,
+            mask: labelInput.mask?.slice(first * sliceSize, end * sliceSize),
+            ...(labelInput.label !== undefined && { label: labelInput.label }),
+            ...(!segment && { values: volume.voxels.slice(first * sliceSize, end * sliceSize), range }),
             firstSlice: first,
           };
         }
@@ -171,7 +182,7 @@ export class MeshWorkerPool {
       }),
     );
     const plan = planMerge(chunks);
-    if (plan.indexCount === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${req.range.lo}…${req.range.hi}: nothing to mesh`);
+    if (plan.indexCount === 0) throw new VoxelprintError('not-a-volume', `no voxel lies in ${what}: nothing to mesh`);
 
     // 3. Each worker writes its chunk into the joined LPS mesh: shared arrays when split (no
     //    copy, no join on this thread), else arrays the one worker hands back.

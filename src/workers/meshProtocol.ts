@@ -13,8 +13,11 @@ export type MeshRequest =
       readonly type: 'segment';
       readonly id: number;
       readonly dimensions: readonly [number, number, number];
-      readonly values: VoxelArray;
-      readonly range: HuRange;
+      /** Either values and a range, or a labelmap and the label to take. */
+      readonly values?: VoxelArray;
+      readonly range?: HuRange;
+      readonly labels?: Uint8Array;
+      readonly label?: number;
       readonly keepLargest: boolean;
       /** Write the mask into shared memory so every worker can read it. */
       readonly shared: boolean;

@@ -45,6 +45,19 @@ export function segmentRange(
   return { mask, selectedVoxels, keptVoxels };
 }
 
+/** The voxels of one segment of a labelmap as a mask (its largest 6-connected piece when asked). */
+export function segmentLabel(labels: Uint8Array, label: number, dimensions: readonly [number, number, number], keepLargest: boolean, into?: Uint8Array): RangeSegmentation {
+  const mask = into ?? new Uint8Array(labels.length);
+  let selectedVoxels = 0;
+  for (let i = 0; i < labels.length; i++) selectedVoxels += mask[i] = labels[i] === label ? 1 : 0;
+  if (!keepLargest || selectedVoxels === 0) return { mask, selectedVoxels, keptVoxels: selectedVoxels };
+  const largest = keepLargestIsland(mask, dimensions);
+  mask.set(largest);
+  let keptVoxels = 0;
+  for (let i = 0; i < mask.length; i++) keptVoxels += mask[i];
+  return { mask, selectedVoxels, keptVoxels };
+}
+
 export interface FinishSettings {
   readonly smoothing: SmoothingLevel;
   /** Fraction of triangles to remove, 0 ≤ x < 1 (0 or absent: no decimation). */

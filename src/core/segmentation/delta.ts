@@ -172,3 +172,31 @@ export function clipBox(box: VoxelBox, grid: Pick<LabelGrid, 'dimensions'>): Vox
   const max = box.max.map((m, a) => Math.min(grid.dimensions[a], Math.ceil(m))) as [number, number, number];
   return min[0] < max[0] && min[1] < max[1] && min[2] < max[2] ? { min, max } : undefined;
 }
+
+/**
+ * Updates voxel counts per label (`counts[label]`) by a delta: `direction` 'redo' for a delta
+ * just applied, 'undo' for one just reverted. Reads only the runs, not the labelmap.
+ */
+export function tallyDelta(counts: Float64Array, delta: LabelDelta, direction: 'undo' | 'redo'): void {
+  const { runs } = delta;
+  let p = 0;
+  const varint = (): number => {
+    let x = 0;
+    let scale = 1;
+    for (;;) {
+      const byte = runs[p++];
+      x += (byte & 0x7f) * scale;
+      if (byte < 0x80) return x;
+      scale *= 128;
+    }
+  };
+  while (p < runs.length) {
+    varint();
+    const length = varint();
+    const before = runs[p++];
+    const after = runs[p++];
+    const [from, to] = direction === 'redo' ? [before, after] : [after, before];
+    counts[from] -= length;
+    counts[to] += length;
+  }
+}

@@ -67,6 +67,16 @@ export class EditHistory {
     return this.undone.length;
   }
 
+  /** The step undo would revert next. */
+  get nextUndo(): Step | undefined {
+    return this.done[this.done.length - 1]?.step;
+  }
+
+  /** The step redo would re-apply next. */
+  get nextRedo(): Step | undefined {
+    return this.undone[this.undone.length - 1]?.step;
+  }
+
   /** Bytes held for undo and redo. */
   get bytes(): number {
     return this.held;

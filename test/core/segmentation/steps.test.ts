@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDelta, commitBox, readBox } from '../../../src/core/segmentation/delta';
+import { applyDelta, commitBox, readBox, tallyDelta } from '../../../src/core/segmentation/delta';
 import { strokeProposal } from '../../../src/core/segmentation/brush';
 import { EditHistory } from '../../../src/core/segmentation/history';
 import { applyStep, emptySegmentation } from '../../../src/core/segmentation/steps';
@@ -34,6 +34,13 @@ describe('label deltas', () => {
     const changed = original.reduce((n, x, v) => n + (x !== edited[v] ? 1 : 0), 0);
     expect(delta.changedVoxels).toBe(changed);
     expect(changed).toBeGreaterThan(100);
+    // Counts per label follow from the runs alone.
+    const tally = (l: Uint8Array): Float64Array => l.reduce((c, x) => (c[x]++, c), new Float64Array(256));
+    const counts = tally(original);
+    tallyDelta(counts, delta, 'redo');
+    expect(counts).toEqual(tally(edited));
+    tallyDelta(counts, delta, 'undo');
+    expect(counts).toEqual(tally(original));
     applyDelta(labels, grid, delta, 'undo');
     expect(labels).toEqual(original);
     applyDelta(labels, grid, delta, 'redo');
@@ -108,6 +115,25 @@ describe('steps', () => {
     applyStep(seg, vol, { op: 'add-segment', segment: { label: 1, name: 'x', colorRgb: [0, 0, 0] } });
     expect(() => applyStep(seg, vol, { op: 'threshold', label: 1, range: { lo: 5, hi: 1 } })).toThrow(/empty/);
     expect(() => applyStep(seg, vol, { op: 'frobnicate' } as unknown as Step)).toThrow(/unknown step "frobnicate"/);
+  });
+
+  it('painting a path piece by piece (as the pointer moves) gives the voxels of painting it at once (as a replay does)', () => {
+    const vol = volume();
+    const random = rng(11);
+    const points = Array.from({ length: 8 }, () => lps(vol, random() * 11, random() * 8, 3));
+    for (const shape of ['circle', 'sphere'] as const) {
+      const whole = emptySegmentation(vol);
+      const pieces = emptySegmentation(vol);
+      for (const seg of [whole, pieces]) {
+        applyStep(seg, vol, { op: 'add-segment', segment: { label: 1, name: 'A', colorRgb: [0, 0, 0] } });
+        applyStep(seg, vol, { op: 'threshold', label: 1, range: { lo: 0, hi: 350 } });
+      }
+      const base = { op: 'paint', label: 1, shape, radiusMm: 1.7, normalLps: [0, 0, 1], region: { range: { lo: 300, hi: 900 } } } as const;
+      applyStep(whole, vol, { ...base, pointsLps: points });
+      points.forEach((p, i) => applyStep(pieces, vol, { ...base, pointsLps: i ? [points[i - 1], p] : [p] }));
+      expect(pieces.labels).toEqual(whole.labels);
+      expect(count(whole.labels, 1)).toBeGreaterThan(4 * 9 * 7);
+    }
   });
 
   it('brush strokes outside the grid change nothing', () => {

@@ -1,0 +1,293 @@
+import { create } from 'zustand';
+import type { Vec3 } from '../core/geometry/vec3';
+import type { VoxelBox } from '../core/segmentation/grid';
+import { EditHistory } from '../core/segmentation/history';
+import { createRecipe } from '../core/segmentation/recipe';
+import { SEGMENT_COLOURS, applyStep, emptySegmentation, nextLabel } from '../core/segmentation/steps';
+import type { Segmentation, SegmentInfo, Step, StepOutcome } from '../core/segmentation/steps';
+import { tallyDelta } from '../core/segmentation/delta';
+import type { LabelDelta } from '../core/segmentation/delta';
+import type { EditRegion } from '../core/segmentation/edit';
+import type { HuRange } from '../core/segmentation/presets';
+import { thresholdMask } from '../core/segmentation/threshold';
+import { getVolume } from './volumeRegistry';
+
+/** A segment as the UI shows it: its step-recorded identity plus display settings (not steps). */
+export interface SegmentView extends SegmentInfo {
+  readonly visible: boolean;
+  /** 0–1, fill opacity on the slices and in the model preview. */
+  readonly opacity: number;
+  /** Voxels holding this segment (updated after every edit). */
+  readonly voxels: number;
+}
+
+export type EditTool = 'brush' | 'eraser';
+
+export interface BrushSettings {
+  readonly radiusMm: number;
+  /** 'circle' paints the visible slice, 'sphere' in 3D. */
+  readonly shape: 'circle' | 'sphere';
+  /** Paint only voxels inside the threshold range ("paint only bone"). */
+  readonly limitToRange: boolean;
+}
+
+export interface SegmentationState {
+  readonly volumeId?: string;
+  readonly segments: readonly SegmentView[];
+  readonly activeLabel?: number;
+  readonly brush: BrushSettings;
+  /** Bumped after every change of the labelmap; the views redraw the changed box. */
+  readonly revision: number;
+  /** The box of voxels changed by the last revision (undefined: everything). */
+  readonly changedBox?: VoxelBox;
+  readonly canUndo: boolean;
+  readonly canRedo: boolean;
+  /** Description of the step undo would revert / redo would re-apply. */
+  readonly undoLabel?: string;
+  readonly redoLabel?: string;
+  readonly error?: string;
+  /** Starts a fresh segmentation for a newly loaded volume. */
+  initForVolume(volumeId: string | undefined): void;
+  addSegment(name?: string): number | undefined;
+  renameSegment(label: number, name: string): void;
+  recolourSegment(label: number, colorRgb: readonly [number, number, number]): void;
+  removeSegment(label: number): void;
+  clearSegment(label: number): void;
+  setActive(label: number): void;
+  setVisible(label: number, visible: boolean): void;
+  setOpacity(label: number, opacity: number): void;
+  setBrush(patch: Partial<BrushSettings>): void;
+  /** The active segment becomes the voxels in range (inside `region` only, when given). */
+  threshold(range: HuRange, region?: EditRegion): void;
+  /**
+   * A brush or eraser stroke on the active segment: painted live as the pointer moves, recorded
+   * as one step (all its points) when it ends. Points are LPS mm on the view's plane.
+   */
+  beginStroke(tool: EditTool, pointLps: Vec3, normalLps: Vec3, range?: HuRange): void;
+  extendStroke(pointLps: Vec3): void;
+  endStroke(): void;
+  /** Any step (effects from the effect panel). */
+  run(step: Step): void;
+  undo(): void;
+  redo(): void;
+  /** The session's steps as a recipe file (JSON text). */
+  recipeJson(): string;
+}
+
+let segmentation: Segmentation | undefined;
+const history = new EditHistory();
+/** The stroke being drawn: its step (points so far) and the changes made live. */
+let stroke: { step: Extract<Step, { op: 'paint' }>; points: Vec3[]; deltas: LabelDelta[]; segmentsBefore: readonly SegmentInfo[] } | undefined;
+const display = new Map<number, { visible: boolean; opacity: number }>();
+
+let preview: { mask: Uint8Array; key: string } | undefined;
+
+/**
+ * The voxels in `range` as a 0/1 mask for the views' threshold preview (one array per volume,
+ * refilled when the range changes).
+ */
+export function getRangePreview(range: HuRange): Uint8Array | undefined {
+  const volume = getVolume(useSegmentationStore.getState().volumeId);
+  if (!volume) return undefined;
+  const key = `${useSegmentationStore.getState().volumeId}:${range.lo}:${range.hi}`;
+  if (preview?.key === key) return preview.mask;
+  const mask = preview && preview.mask.length === volume.voxels.length ? preview.mask : new Uint8Array(volume.voxels.length);
+  thresholdMask(volume.voxels, range, mask);
+  preview = { mask, key };
+  return mask;
+}
+
+/** The labelmap (outside React state; the viewer displays this very array). */
+export const getLabelmap = (): Uint8Array | undefined => segmentation?.labels;
+
+/** Voxels per label, kept up to date from the deltas (never by rescanning the labelmap). */
+let counts = new Float64Array(256);
+
+const describeStep = (s: Step): string => {
+  switch (s.op) {
+    case 'paint':
+      return s.erase ? 'eraser stroke' : 'brush stroke';
+    case 'add-segment':
+      return `add ${s.segment.name}`;
+    case 'remove-segment':
+      return 'delete segment';
+    case 'update-segment':
+      return s.name !== undefined ? 'rename' : 'recolour';
+    default:
+      return s.op.replace(/-/g, ' ');
+  }
+};
+
+function unionBox(deltas: readonly LabelDelta[]): VoxelBox | undefined {
+  if (!deltas.length) return undefined;
+  const min = [0, 1, 2].map((a) => Math.min(...deltas.map((d) => d.box.min[a]))) as [number, number, number];
+  const max = [0, 1, 2].map((a) => Math.max(...deltas.map((d) => d.box.max[a]))) as [number, number, number];
+  return { min, max };
+}
+
+export const useSegmentationStore = create<SegmentationState>()((set, get) => {
+  /** Publishes the segmentation's state to React after a change of `deltas`. */
+  const publish = (deltas: readonly LabelDelta[] | 'all', direction: 'undo' | 'redo' = 'redo', error?: string): void => {
+    if (!segmentation) return;
+    if (deltas !== 'all') for (const d of deltas) tallyDelta(counts, d, direction);
+    const segments = segmentation.segments.map((s) => ({ ...s, ...(display.get(s.label) ?? { visible: true, opacity: 0.5 }), voxels: counts[s.label] }));
+    const active = get().activeLabel;
+    set({
+      segments,
+      activeLabel: segments.some((s) => s.label === active) ? active : segments[segments.length - 1]?.label,
+      revision: get().revision + (deltas === 'all' || deltas.length ? 1 : 0),
+      changedBox: deltas === 'all' ? undefined : unionBox(deltas),
+      canUndo: history.canUndo,
+      canRedo: history.canRedo,
+      undoLabel: history.nextUndo && describeStep(history.nextUndo),
+      redoLabel: history.nextRedo && describeStep(history.nextRedo),
+      error,
+    });
+  };
+
+  const apply = (step: Step): StepOutcome | undefined => {
+    const volume = getVolume(get().volumeId);
+    if (!volume || !segmentation) return undefined;
+    try {
+      const outcome = applyStep(segmentation, volume, step);
+      history.record(step, outcome);
+      publish(outcome.deltas);
+      return outcome;
+    } catch (e) {
+      set({ error: `${describeStep(step)}: ${(e as Error).message}` });
+      return undefined;
+    }
+  };
+
+  return {
+    segments: [],
+    brush: { radiusMm: 5, shape: 'circle', limitToRange: false },
+    revision: 0,
+    canUndo: false,
+    canRedo: false,
+
+    initForVolume(volumeId) {
+      if (volumeId === get().volumeId) return;
+      const volume = getVolume(volumeId);
+      segmentation = volume ? emptySegmentation(volume) : undefined;
+      counts = new Float64Array(256);
+      if (segmentation) counts[0] = segmentation.labels.length;
+      history.clear();
+      display.clear();
+      set({ volumeId, segments: [], activeLabel: undefined, canUndo: false, canRedo: false, undoLabel: undefined, redoLabel: undefined, error: undefined, changedBox: undefined, revision: get().revision + 1 });
+    },
+
+    addSegment(name) {
+      if (!segmentation) return undefined;
+      const label = nextLabel(segmentation.segments);
+      if (label === undefined) {
+        set({ error: 'All 255 segment numbers are in use.' });
+        return undefined;
+      }
+      apply({ op: 'add-segment', segment: { label, name: name ?? `Segment ${label}`, colorRgb: SEGMENT_COLOURS[(label - 1) % SEGMENT_COLOURS.length] } });
+      set({ activeLabel: label });
+      return label;
+    },
+    renameSegment(label, name) {
+      apply({ op: 'update-segment', label, name });
+    },
+    recolourSegment(label, colorRgb) {
+      apply({ op: 'update-segment', label, colorRgb });
+    },
+    removeSegment(label) {
+      apply({ op: 'remove-segment', label });
+    },
+    clearSegment(label) {
+      apply({ op: 'clear', label });
+    },
+    setActive(label) {
+      set({ activeLabel: label });
+    },
+    setVisible(label, visible) {
+      display.set(label, { ...(display.get(label) ?? { visible: true, opacity: 0.5 }), visible });
+      set({ segments: get().segments.map((s) => (s.label === label ? { ...s, visible } : s)) });
+    },
+    setOpacity(label, opacity) {
+      display.set(label, { ...(display.get(label) ?? { visible: true, opacity: 0.5 }), opacity });
+      set({ segments: get().segments.map((s) => (s.label === label ? { ...s, opacity } : s)) });
+    },
+    setBrush(patch) {
+      set({ brush: { ...get().brush, ...patch } });
+    },
+
+    threshold(range, region) {
+      let label = get().activeLabel;
+      label ??= get().addSegment();
+      if (label === undefined) return;
+      apply({ op: 'threshold', label, range: { lo: range.lo, hi: range.hi }, ...(region && { region }) });
+    },
+
+    beginStroke(tool, pointLps, normalLps, range) {
+      let label = get().activeLabel;
+      if (label === undefined && tool === 'brush') label = get().addSegment();
+      if (label === undefined || !segmentation) return;
+      const { radiusMm, shape } = get().brush;
+      stroke = {
+        step: {
+          op: 'paint',
+          label,
+          ...(tool === 'eraser' && { erase: true }),
+          shape,
+          radiusMm,
+          pointsLps: [],
+          ...(shape === 'circle' && { normalLps: [normalLps[0], normalLps[1], normalLps[2]] as const }),
+          ...(range && { region: { range: { lo: range.lo, hi: range.hi } } }),
+        },
+        points: [],
+        deltas: [],
+        segmentsBefore: segmentation.segments,
+      };
+      get().extendStroke(pointLps);
+    },
+    extendStroke(pointLps) {
+      const volume = getVolume(get().volumeId);
+      if (!stroke || !volume || !segmentation) return;
+      const p: Vec3 = [pointLps[0], pointLps[1], pointLps[2]];
+      const last = stroke.points[stroke.points.length - 1];
+      stroke.points.push(p);
+      // Paint the new piece of the path now; painting the pieces one by one gives the same
+      // voxels as painting the whole path at once (what a replay does).
+      const outcome = applyStep(segmentation, volume, { ...stroke.step, pointsLps: last ? [last, p] : [p] });
+      stroke.deltas.push(...outcome.deltas);
+      publish(outcome.deltas);
+    },
+    endStroke() {
+      const done = stroke;
+      stroke = undefined;
+      if (!done || !segmentation || !done.points.length) return;
+      history.record({ ...done.step, pointsLps: done.points }, { deltas: done.deltas, segmentsBefore: done.segmentsBefore, segmentsAfter: segmentation.segments });
+      // Counts were tallied live; only the undo state changes.
+      publish([]);
+    },
+
+    run(step) {
+      apply(step);
+    },
+
+    undo() {
+      const volume = getVolume(get().volumeId);
+      if (!volume || !segmentation) return;
+      const entry = history.undo(segmentation, volume);
+      if (!entry) return;
+      publish(entry.outcome.deltas, 'undo');
+    },
+    redo() {
+      const volume = getVolume(get().volumeId);
+      if (!volume || !segmentation) return;
+      const entry = history.redo(segmentation, volume);
+      if (!entry) return;
+      publish(entry.outcome.deltas);
+    },
+
+    recipeJson() {
+      const volume = getVolume(get().volumeId);
+      if (!volume || !segmentation) return '';
+      return JSON.stringify(createRecipe(volume, history.steps, segmentation.labels), null, 1);
+    },
+  };
+});

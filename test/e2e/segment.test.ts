@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { listInputFiles, nodeCodecs } from '../../src/cli/nodeIo';
+import { loadVolume, scanFiles } from '../../src/core/dicom/load';
+import { hashBytes, parseRecipe, replayRecipe, voxelsPerLabel } from '../../src/core/segmentation/recipe';
+import { countInRange } from '../../src/core/segmentation/threshold';
+import { parseBinaryStl } from '../helpers/meshParsers';
+import { type BrowserSession, canvasPixels, openBrowser, screenshotPath } from './browser';
+
+const voxels = async (page: Page, label: number): Promise<number> => Number(await page.getByTestId(`segment-voxels-${label}`).getAttribute('data-value'));
+
+/** Pixels of a viewport close to a colour (the segment's fill blended over the image). */
+async function tinted(page: Page, orientation: string, rgb: readonly [number, number, number]): Promise<number> {
+  const { rgba } = await canvasPixels(page.getByTestId(`mpr-${orientation}`));
+  let n = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    const [r, g, b] = [rgba[i], rgba[i + 1], rgba[i + 2]];
+    // Hue test: the channel order of the segment colour, with a clear margin.
+    if (rgb[0] > rgb[2] ? r > g + 25 && r > b + 40 : b > r + 40) n++;
+  }
+  return n;
+}
+
+async function drag(page: Page, testId: string, from: [number, number], to: [number, number]): Promise<void> {
+  const el = page.getByTestId(testId);
+  await el.scrollIntoViewIfNeeded();
+  const box = (await el.boundingBox())!;
+  await page.mouse.move(box.x + box.width * from[0], box.y + box.height * from[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * to[0], box.y + box.height * to[1], { steps: 12 });
+  await page.mouse.up();
+}
+
+describe('segment in the browser: segment list, threshold, brush, undo/redo, recipe, models per segment', () => {
+  let browser: BrowserSession;
+  beforeAll(async () => {
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('CT phantom: threshold bone into a segment, paint a second one, undo/redo, export per segment, replay the recipe bit for bit', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=ct-phantom`);
+    await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByRole('region', { name: 'Views' }).getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    await page.getByRole('checkbox', { name: 'Show range on slices' }).uncheck();
+
+    // The same series in Node, for the expected counts and the replay.
+    const files = await listInputFiles('public/samples/ct-phantom');
+    const scan = await scanFiles(files);
+    const volume = await loadVolume(files, scan, scan.preferredStackId, nodeCodecs());
+
+    // 1. Threshold (bone preset) into a new segment: exactly the voxels in 226…3071 HU.
+    await page.getByRole('button', { name: 'Threshold into a new segment' }).click();
+    await expect.poll(() => voxels(page, 1)).toBe(countInRange(volume.voxels, { lo: 226, hi: 3071 }));
+    const name = page.getByRole('textbox', { name: 'Name of segment 1' });
+    await name.fill('Skull <b>');
+    await name.press('Enter');
+    await expect.poll(() => page.getByRole('radio', { name: 'Edit Skull <b>' }).isChecked()).toBe(true);
+    // The skull is drawn in the segment's ivory over the axial view.
+    await expect.poll(() => tinted(page, 'axial', [230, 220, 200]).then(() => true)).toBe(true);
+
+    // 2. A second segment painted with the brush (3 mm circle) on the axial view.
+    await page.getByRole('button', { name: 'Add segment' }).click();
+    await expect.poll(() => page.getByRole('radio', { name: 'Edit Segment 2' }).isChecked()).toBe(true);
+    await page.keyboard.press('b');
+    await expect.poll(() => page.getByRole('button', { name: 'Brush' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Brush' }).getAttribute('title')).toMatch(/\(B\)$/);
+    await page.getByRole('spinbutton', { name: 'Brush radius (mm)' }).fill('3');
+    const redBefore = await tinted(page, 'axial', [216, 101, 79]);
+    await drag(page, 'mpr-axial', [0.4, 0.45], [0.6, 0.55]);
+    await expect.poll(() => voxels(page, 2)).toBeGreaterThan(100);
+    const painted = await voxels(page, 2);
+    // A 3 mm circle dragged across the slice: one slice thick, so the count is about the swept area / pixel area.
+    const [sx, sy] = volume.spacingMm;
+    expect(painted).toBeLessThan((Math.PI * 9 + 6 * 200) / (sx * sy));
+    await expect.poll(() => tinted(page, 'axial', [216, 101, 79])).toBeGreaterThan(redBefore + 50);
+    await page.getByTestId('mpr-axial').screenshot({ path: screenshotPath('segment-brush-axial') });
+    // Painting also took the voxels of the skull it crossed (overwrite), so the skull shrank by what the stroke took from it.
+    const skullAfterPaint = await voxels(page, 1);
+
+    // 3. Undo (Ctrl+Z) restores both counts; redo (Ctrl+Shift+Z) repeats the stroke.
+    await page.getByTestId('mpr-axial').hover();
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => voxels(page, 2)).toBe(0);
+    expect(await voxels(page, 1)).toBe(countInRange(volume.voxels, { lo: 226, hi: 3071 }));
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => voxels(page, 2)).toBe(painted);
+    expect(await voxels(page, 1)).toBe(skullAfterPaint);
+
+    // 4. The eraser removes from the active segment only.
+    await page.keyboard.press('e');
+    await drag(page, 'mpr-axial', [0.45, 0.47], [0.55, 0.53]);
+    await expect.poll(() => voxels(page, 2)).toBeLessThan(painted);
+    expect(await voxels(page, 1)).toBe(skullAfterPaint);
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => voxels(page, 2)).toBe(painted);
+
+    // 5. Models per segment: two models, each in its colour; one STL per segment.
+    await page.getByRole('combobox', { name: 'Build from' }).selectOption('segments');
+    await page.getByRole('checkbox', { name: 'Keep largest piece' }).uncheck();
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await expect.poll(() => page.getByTestId('model-name').allTextContents(), { timeout: 60_000 }).toEqual(['Skull <b>', 'Segment 2']);
+    await page.getByRole('checkbox', { name: 'One file per segment' }).check();
+    const downloads: string[] = [];
+    page.on('download', (d) => downloads.push(d.suggestedFilename()));
+    const [first] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    await expect.poll(() => downloads.length).toBe(2);
+    expect(downloads.every((f) => /^voxelprint-[a-z0-9-]+\.stl$/.test(f))).toBe(true);
+    const stl = parseBinaryStl(new Uint8Array(readFileSync(await first.path())));
+    expect(stl.count).toBeGreaterThan(1000);
+    expect(new Set(downloads).size).toBe(2);
+    await page.screenshot({ path: screenshotPath('segment-models') });
+
+    // 6. The session as a recipe: replayed in Node on the same series, the same labelmap bit for bit.
+    const [recipeFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()]);
+    const recipe = parseRecipe(readFileSync(await recipeFile.path(), 'utf8'));
+    expect(recipe.steps.map((s) => s.op)).toEqual(['add-segment', 'threshold', 'update-segment', 'add-segment', 'paint']);
+    const replayed = replayRecipe(recipe, volume);
+    expect(voxelsPerLabel(replayed.labels)).toEqual({ '1': skullAfterPaint, '2': painted });
+    expect(hashBytes(replayed.labels)).toBe(recipe.result?.labelsHash);
+    expect(replayed.segments.map((s) => s.name)).toEqual(['Skull <b>', 'Segment 2']);
+    expect(browser.errors).toEqual([]);
+  });
+});
