@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { VoxelprintError } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
@@ -20,6 +20,9 @@ import type { HuRange } from '../core/segmentation/presets';
 import type { Volume } from '../core/volume/volume';
 import { listInputFiles, nodeCodecs } from './nodeIo';
 import { nodeSurfaceKernel } from './nodeKernel';
+import { runRecipe } from './runRecipe';
+import { parseRecipe } from '../core/segmentation/recipe';
+import type { Recipe } from '../core/segmentation/recipe';
 
 const USAGE = `voxelprint — DICOM to volume and print-ready models, on this machine only
 
@@ -38,6 +41,13 @@ Usage:
       segmentation), optionally decimate it (--decimate 0.9 removes 90% of the triangles; the
       result stays closed and 2-manifold, default 0: off) and write it at 1:1 scale in mm.
       Prints the model's statistics and the measured deviation of smoothing and decimation.
+
+  voxelprint run <recipe.json> <folder|file> -o <dir> [--keep-largest] [--smooth LEVEL]
+      [--decimate 0..1] [--frame lps|ras|print] [--format FORMAT] [--series UID|STACK] [--force]
+      Replay a segmentation recipe saved from the app ("Save recipe") on the series it was made
+      on: the same labelmap bit for bit (checked against the hash the recipe records), written
+      as <dir>/labels.nii.gz, and one model per segment (<dir>/NN-name.stl), built as the app's
+      "Create model" does. --force replays on a series whose fingerprint differs.
 
 Exit codes: 0 success, 1 no loadable volume or a decode failure, 2 usage error, 3 I/O error.`;
 
@@ -66,13 +76,17 @@ interface Args {
   format: string;
   smooth: string;
   decimate: string;
+  /** `run`: the DICOM input after the recipe. */
+  second?: string;
+  force: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { command: argv[0] ?? 'help', json: false, keepLargest: false, frame: 'lps', format: 'stl', smooth: 'medium', decimate: '0' };
+  const args: Args = { command: argv[0] ?? 'help', json: false, keepLargest: false, frame: 'lps', format: 'stl', smooth: 'medium', decimate: '0', force: false };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--json') args.json = true;
+    else if (a === '--force') args.force = true;
     else if (a === '--preset') args.preset = argv[++i];
     else if (a === '--range') args.range = argv[++i];
     else if (a === '--keep-largest') args.keepLargest = true;
@@ -84,6 +98,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (a === '-o' || a === '--output') args.output = argv[++i];
     else if (a.startsWith('-')) throw new VoxelprintError('usage', `unknown option ${a}`);
     else if (!args.input) args.input = a;
+    else if (args.command === 'run' && !args.second) args.second = a;
     else throw new VoxelprintError('usage', `unexpected argument ${a}`);
   }
   return args;
@@ -294,7 +309,7 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  if (!['inspect', 'volume', 'convert'].includes(args.command)) {
+  if (!['inspect', 'volume', 'convert', 'run'].includes(args.command)) {
     process.stderr.write(`voxelprint: unknown command "${args.command}"\n${USAGE}\n`);
     return 2;
   }
@@ -306,6 +321,7 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
     process.stderr.write('voxelprint volume: -o <out.nii.gz> is required\n');
     return 2;
   }
+  if (args.command === 'run') return runCommand(args, io, Boolean(process.stderr.isTTY));
   let convert: ConvertSettings | undefined;
   if (args.command === 'convert') {
     const settings = convertSettings(args);
@@ -344,6 +360,50 @@ export async function main(argv: readonly string[], io = { stdout: (s: string) =
     for (const w of volume.warnings) process.stderr.write(`voxelprint: warning: ${w.message}\n`);
     io.stdout(
       `wrote ${out}: ${volume.dimensions.join('×')} voxels, spacing ${volume.spacingMm.map((s) => fmt(s, 4)).join('×')} mm, ${volume.voxels instanceof Int16Array ? 'int16' : 'float32'}${volume.unit ? ` ${volume.unit}` : ''}\n`,
+    );
+    return 0;
+  } catch (e) {
+    const err = e instanceof VoxelprintError ? e : new VoxelprintError('malformed', e instanceof Error ? e.message : String(e));
+    process.stderr.write(`voxelprint: ${err.subject ? `${safe(err.subject)}: ` : ''}${err.message}\n`);
+    return exitCodeFor(err.code);
+  }
+}
+
+/** `voxelprint run <recipe.json> <dicom> -o <dir>`. */
+async function runCommand(args: Args, io: { stdout: (s: string) => void }, showProgress: boolean): Promise<number> {
+  const recipePath = args.input as string;
+  if (!args.second || !args.output) {
+    process.stderr.write('voxelprint run: give the recipe, the DICOM folder and -o <output folder>\n');
+    return 2;
+  }
+  // The mesh settings are convert's, without a range: reuse its checks with a placeholder range.
+  const settings = convertSettings({ ...args, preset: undefined, range: '0:0' });
+  if (typeof settings === 'string') {
+    process.stderr.write(`voxelprint run: ${settings}\n`);
+    return 2;
+  }
+  try {
+    const text = await readFile(recipePath, 'utf8').catch((e: Error) => {
+      throw new VoxelprintError('io', `cannot read the recipe: ${e.message}`, recipePath);
+    });
+    let recipe: Recipe;
+    try {
+      recipe = parseRecipe(text);
+    } catch (e) {
+      throw new VoxelprintError('usage', (e as Error).message, recipePath);
+    }
+    const files = await listInputFiles(args.second).catch((e: Error) => {
+      throw new VoxelprintError('io', `cannot read ${args.second}: ${e.message}`);
+    });
+    const scan = await scanFiles(files, { onProgress: progressPrinter(showProgress) });
+    // The recipe's own series when the input holds several.
+    const wanted = args.series ?? (scan.series.some((s) => s.seriesInstanceUid === recipe.series.seriesInstanceUid) ? recipe.series.seriesInstanceUid : undefined);
+    const volume = await loadVolume(files, scan, chooseStack(scan, wanted), nodeCodecs(), { onProgress: progressPrinter(showProgress) });
+    const printer = progressPrinter(showProgress);
+    io.stdout(
+      await runRecipe(volume, recipe, { outputDir: args.output, format: settings.format, frame: settings.frame, smooth: settings.smooth, decimate: settings.decimate, keepLargest: args.keepLargest, force: args.force }, (done, total) =>
+        printer({ phase: 'replay', done, total }),
+      ),
     );
     return 0;
   } catch (e) {
