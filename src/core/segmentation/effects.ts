@@ -1,14 +1,45 @@
 import type { EditRegion, ProposalMode } from './edit';
-import type { LabelGrid } from './grid';
-import { keepLargestIsland } from './islands';
-import type { EditVolume, SegmentInfo } from './steps';
+import type { Connectivity, LabelGrid, VoxelBox } from './grid';
+import { fillCavities, fillHolesPerSlice } from './fillHoles';
+import type { SliceAxis } from './fillHoles';
+import { hollowMask } from './hollow';
+import type { HollowSide } from './hollow';
+import { keepLargest, keepPieceAt, removePieceAt, removeSmallPieces, splitPieces } from './islands';
+import { add, intersect, invert, subtract } from './logical';
+import { marginMask } from './margin';
+import { closeMask, gaussianSmooth, jointSmooth, medianFilter, openMask } from './smoothing';
+import { SEGMENT_COLOURS, nextLabel } from './segments';
+import type { SegmentInfo } from './segments';
+import type { EditVolume } from './steps';
+
+type Ijk = readonly [number, number, number];
 
 /**
  * Segment Editor effects as steps: each turns one or more segments' masks into new masks. The
- * operations themselves are pure functions in this folder; an effect only names its parameters
- * (plain JSON, for undo and recipes) and says which segments it reads and writes.
+ * operations are the pure functions of this folder; an effect names its parameters (plain JSON,
+ * for undo and recipes) and says which segments it reads and writes. Every effect may carry a
+ * `region` (inside a box, inside another segment, within an intensity range, overwrite or not).
  */
-export type EffectStep = { readonly op: 'keep-largest'; readonly label: number; readonly region?: EditRegion };
+export type EffectStep = (
+  | { readonly op: 'keep-largest'; readonly label: number; readonly connectivity?: Connectivity }
+  | { readonly op: 'remove-small'; readonly label: number; readonly minVolumeMm3: number; readonly connectivity?: Connectivity }
+  | { readonly op: 'keep-piece'; readonly label: number; readonly ijk: Ijk; readonly connectivity?: Connectivity }
+  | { readonly op: 'remove-piece'; readonly label: number; readonly ijk: Ijk; readonly connectivity?: Connectivity }
+  /** Each piece but the largest becomes a new segment (largest first), up to the free labels. */
+  | { readonly op: 'split-pieces'; readonly label: number; readonly connectivity?: Connectivity }
+  | { readonly op: 'fill-holes'; readonly label: number; readonly connectivity?: Connectivity }
+  | { readonly op: 'fill-holes-per-slice'; readonly label: number; readonly axis: SliceAxis }
+  /** Grow (mm > 0) or shrink (mm < 0) by an exact distance in mm. */
+  | { readonly op: 'margin'; readonly label: number; readonly mm: number }
+  | { readonly op: 'hollow'; readonly label: number; readonly thicknessMm: number; readonly side: HollowSide }
+  | { readonly op: 'smooth'; readonly label: number; readonly method: 'median' | 'opening' | 'closing' | 'gaussian'; readonly sizeMm: number }
+  /** Smooths all segments together (Gaussian σ in mm): no gaps or overlaps open between them. */
+  | { readonly op: 'joint-smooth'; readonly sigmaMm: number }
+  /** Logical operators: the segment `label` becomes label ∘ other. */
+  | { readonly op: 'logical'; readonly label: number; readonly operation: 'copy' | 'add' | 'subtract' | 'intersect' | 'invert'; readonly other?: number }
+  /** Clears every segment outside a box of voxels. */
+  | { readonly op: 'crop'; readonly box: VoxelBox }
+) & { readonly region?: EditRegion };
 
 export interface EffectContext {
   readonly labels: Uint8Array;
@@ -28,7 +59,7 @@ export interface EffectWrite {
 
 export interface EffectResult {
   readonly writes: readonly EffectWrite[];
-  /** The segment list after the effect, when it adds segments (e.g. split into pieces). */
+  /** The segment list after the effect, when it adds segments (split into pieces). */
   readonly segments?: readonly SegmentInfo[];
 }
 
@@ -40,10 +71,99 @@ interface Effect<S extends EffectStep> {
 
 type EffectTable = { readonly [K in EffectStep['op']]: Effect<Extract<EffectStep, { op: K }>> };
 
+const one = (label: number, mask: Uint8Array): EffectResult => ({ writes: [{ label, mask }] });
+const positive = (x: number, what: string): number => {
+  if (!(x > 0) || !Number.isFinite(x)) throw new Error(`${what} must be > 0, got ${x}`);
+  return x;
+};
+
 export const EFFECTS: EffectTable = {
-  'keep-largest': {
+  'keep-largest': { labels: (s) => [s.label], run: (s, c) => one(s.label, keepLargest(c.segmentMask(s.label), c.grid, s.connectivity ?? 6)) },
+  'remove-small': {
     labels: (s) => [s.label],
-    run: (s, ctx) => ({ writes: [{ label: s.label, mask: keepLargestIsland(ctx.segmentMask(s.label), ctx.grid.dimensions) }] }),
+    run: (s, c) => one(s.label, removeSmallPieces(c.segmentMask(s.label), c.grid, s.minVolumeMm3, s.connectivity ?? 6)),
+  },
+  'keep-piece': { labels: (s) => [s.label], run: (s, c) => one(s.label, keepPieceAt(c.segmentMask(s.label), c.grid, s.ijk, s.connectivity ?? 6)) },
+  'remove-piece': { labels: (s) => [s.label], run: (s, c) => one(s.label, removePieceAt(c.segmentMask(s.label), c.grid, s.ijk, s.connectivity ?? 6)) },
+  'split-pieces': {
+    labels: (s) => [s.label],
+    run: (s, c) => {
+      const source = c.segments.find((x) => x.label === s.label) as SegmentInfo;
+      const free: number[] = [];
+      let list = [...c.segments];
+      for (;;) {
+        const l = nextLabel([...list, ...free.map((label) => ({ label }) as SegmentInfo)]);
+        if (l === undefined) break;
+        free.push(l);
+      }
+      const split = splitPieces(c.segmentMask(s.label), c.grid, s.connectivity ?? 6, Math.min(255, free.length + 1));
+      const writes: EffectWrite[] = [];
+      const masks = Array.from({ length: split.labelled }, () => new Uint8Array(c.labels.length));
+      for (let v = 0; v < split.labels.length; v++) if (split.labels[v]) masks[split.labels[v] - 1][v] = 1;
+      writes.push({ label: s.label, mask: masks[0] ?? new Uint8Array(c.labels.length) });
+      for (let p = 1; p < split.labelled; p++) {
+        const label = free[p - 1];
+        list = [...list, { label, name: `${source.name} ${p + 1}`, colorRgb: SEGMENT_COLOURS[(label - 1) % SEGMENT_COLOURS.length] }];
+        writes.push({ label, mask: masks[p], mode: 'add' });
+      }
+      return { writes, segments: list };
+    },
+  },
+  'fill-holes': { labels: (s) => [s.label], run: (s, c) => one(s.label, fillCavities(c.segmentMask(s.label), c.grid, s.connectivity ?? 6)) },
+  'fill-holes-per-slice': { labels: (s) => [s.label], run: (s, c) => one(s.label, fillHolesPerSlice(c.segmentMask(s.label), c.grid, s.axis)) },
+  margin: { labels: (s) => [s.label], run: (s, c) => one(s.label, marginMask(c.segmentMask(s.label), c.grid, s.mm)) },
+  hollow: { labels: (s) => [s.label], run: (s, c) => one(s.label, hollowMask(c.segmentMask(s.label), c.grid, { thicknessMm: positive(s.thicknessMm, 'wall thickness'), side: s.side })) },
+  smooth: {
+    labels: (s) => [s.label],
+    run: (s, c) => {
+      const m = c.segmentMask(s.label);
+      const size = positive(s.sizeMm, 'smoothing size');
+      switch (s.method) {
+        case 'median':
+          return one(s.label, medianFilter(m, c.grid, { sizeMm: size, minVoxels: 3 }));
+        case 'opening':
+          return one(s.label, openMask(m, c.grid, size));
+        case 'closing':
+          return one(s.label, closeMask(m, c.grid, size));
+        case 'gaussian':
+          return one(s.label, gaussianSmooth(m, c.grid, size));
+        default:
+          throw new Error(`unknown smoothing "${String(s.method)}"`);
+      }
+    },
+  },
+  'joint-smooth': {
+    labels: () => [],
+    run: (s, c) => {
+      const out = jointSmooth(c.labels, c.grid, positive(s.sigmaMm, 'σ'));
+      return {
+        writes: c.segments.map((seg) => {
+          const mask = new Uint8Array(out.length);
+          for (let v = 0; v < out.length; v++) if (out[v] === seg.label) mask[v] = 1;
+          return { label: seg.label, mask };
+        }),
+      };
+    },
+  },
+  logical: {
+    labels: (s) => (s.operation === 'invert' ? [s.label] : [s.label, s.other ?? -1]),
+    run: (s, c) => {
+      const a = c.segmentMask(s.label);
+      if (s.operation === 'invert') return one(s.label, invert(a));
+      const b = c.segmentMask(s.other as number);
+      const result = s.operation === 'copy' ? b : s.operation === 'add' ? add(a, b) : s.operation === 'subtract' ? subtract(a, b) : intersect(a, b);
+      return one(s.label, result);
+    },
+  },
+  crop: {
+    labels: () => [],
+    run: (s, c) => {
+      const [nx, ny, nz] = c.grid.dimensions;
+      const inside = new Uint8Array(c.labels.length);
+      for (let k = Math.max(0, s.box.min[2]); k < Math.min(nz, s.box.max[2]); k++)
+        for (let j = Math.max(0, s.box.min[1]); j < Math.min(ny, s.box.max[1]); j++) inside.fill(1, Math.max(0, s.box.min[0]) + j * nx + k * nx * ny, Math.min(nx, s.box.max[0]) + j * nx + k * nx * ny);
+      return { writes: c.segments.map((seg) => ({ label: seg.label, mask: intersect(c.segmentMask(seg.label), inside) })) };
+    },
   },
 };
 

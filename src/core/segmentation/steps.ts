@@ -9,14 +9,11 @@ import type { BrushStroke } from './brush';
 import { strokeProposal } from './brush';
 import type { LabelGrid } from './grid';
 import { EFFECTS, isEffect } from './effects';
-import type { EffectContext, EffectResult, EffectStep } from './effects';
+import type { SegmentInfo } from './segments';
 
-/** A segment: its number in the labelmap (1–255), name and display colour (sRGB). */
-export interface SegmentInfo {
-  readonly label: number;
-  readonly name: string;
-  readonly colorRgb: readonly [number, number, number];
-}
+export { SEGMENT_COLOURS, nextLabel } from './segments';
+export type { SegmentInfo } from './segments';
+import type { EffectContext, EffectResult, EffectStep } from './effects';
 
 /**
  * One edit, with every parameter needed to repeat it: the unit of undo and of recipes. Steps are
@@ -56,25 +53,6 @@ export const gridOf = (g: VolumeGeometry): LabelGrid => ({ dimensions: g.dimensi
 
 export function emptySegmentation(volume: Pick<VolumeGeometry, 'dimensions'>): Segmentation {
   return { labels: new Uint8Array(voxelCount(volume)), segments: [] };
-}
-
-/** Default colours for new segments (sRGB), in order: bone, red, blue, green, yellow, purple, teal, orange. */
-export const SEGMENT_COLOURS: readonly (readonly [number, number, number])[] = [
-  [230, 220, 200],
-  [216, 101, 79],
-  [80, 140, 220],
-  [110, 184, 90],
-  [230, 200, 70],
-  [160, 110, 200],
-  [70, 190, 190],
-  [240, 150, 60],
-];
-
-/** The lowest label not in use (1–255); undefined when all are taken. */
-export function nextLabel(segments: readonly SegmentInfo[]): number | undefined {
-  const used = new Set(segments.map((s) => s.label));
-  for (let l = 1; l < 256; l++) if (!used.has(l)) return l;
-  return undefined;
 }
 
 function requireSegment(seg: Segmentation, label: number): void {
