@@ -62,7 +62,7 @@ describe('effects as steps', () => {
   });
 
   it('masks an effect: grow only where the value is in range, never over another segment when overwrite is off', () => {
-    const { vol, seg, run } = fixture();
+    const { seg, run } = fixture();
     const before = maskOf(seg, 1);
     run({ op: 'margin', label: 1, mm: 3, region: { range: { lo: 0, hi: 15 }, overwrite: false } });
     const after = maskOf(seg, 1);
@@ -97,7 +97,7 @@ describe('effects as steps', () => {
   });
 
   it('joint smoothing leaves no gap and no overlap between touching segments; crop clears outside the box', () => {
-    const { vol, seg, run } = fixture();
+    const { seg, run } = fixture();
     run({ op: 'fill-holes', label: 1 });
     // Make the vessel touch the bone along i = 13 | 14.
     for (let k = 2; k < 9; k++) for (let j = 3; j < 15; j++) for (let i = 14; i < 16; i++) seg.labels[idx(i, j, k)] = 2;
