@@ -278,7 +278,7 @@ export interface WithinOptions {
 /**
  * Writes `mark` into `out` at every non-source voxel whose centre lies within `rMm` of a
  * source voxel's centre (exact Euclidean distance on the anisotropic grid, with
- * `DISTANCE_TOLERANCE`). Source voxels may or may not be written; other voxels are left alone.
+ * `DISTANCE_TOLERANCE`), and nowhere else: sources and farther voxels are left alone.
  *
  * Growing is `out = mask` then marking 1 (sources = mask); shrinking is `out = mask` then
  * marking 0 (sources = outside). Work is confined to a box: the mask's bounding box padded by r
@@ -334,7 +334,6 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
 
   const CAP = ry + 1;
   const g = new Uint16Array(bx * by);
-  const rowAny = new Uint8Array(by);
   const rowCap = new Uint8Array(by);
   const srcZero = sv === 0;
   const drow = new Float64Array(bx).fill(Infinity);
@@ -389,82 +388,79 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
       prevCap = false;
       prevOff = o;
     }
-    // Backward along j; rowAny says whether a row has any finite distance.
-    let nextCap = !after[1];
-    let nextOff = -1;
-    for (let j = by - 1; j >= 0; j--) {
-      const o = j * bx;
-      if (rowCap[j]) {
-        if (nextCap) {
-          rowAny[j] = 0;
-          continue;
-        }
-        // Materialise from the row below (in j+1).
-        let any = 0;
-        for (let i = 0; i < bx; i++) {
-          const p = g[nextOff + i] + 1;
-          const val = p > CAP ? CAP : p;
-          g[o + i] = val;
-          if (val < CAP) any = 1;
-        }
-        rowCap[j] = 0;
-        rowAny[j] = any;
-        nextCap = !any;
-        nextOff = o;
-        continue;
-      }
-      let any = 0;
-      if (nextOff < 0 || nextCap) {
-        const p = nextOff < 0 && after[1] ? 1 : CAP;
-        for (let i = 0; i < bx; i++) {
-          if (p < g[o + i]) g[o + i] = p;
-          if (g[o + i] < CAP) any = 1;
-        }
-      } else {
-        for (let i = 0; i < bx; i++) {
-          const p = g[nextOff + i] + 1;
-          if (p < g[o + i]) g[o + i] = p;
-          if (g[o + i] < CAP) any = 1;
-        }
-      }
-      rowAny[j] = any;
-      nextCap = !any;
-      nextOff = o;
-    }
     // A slice within r of sources beyond the box along k (shrinking: the outside or the grid edge).
     const zEdge =
       (before[2] && (k - z0 + 1) * (k - z0 + 1) * sz * sz <= limit) || (after[2] && (z1 - k) * (z1 - k) * sz * sz <= limit);
     const hasPrev = k > z0;
     const hasNext = k + 1 < z1;
 
-    for (let j = 0; j < by; j++) {
+    // Backward along j, finishing each row's distances, and at once collecting the row's sites
+    // for the envelope along i (runs of sources, distance 0, keep only their ends); then the row
+    // is evaluated and scattered (rows are independent from here on).
+    let nextCap = !after[1];
+    let nextOff = -1;
+    for (let j = by - 1; j >= 0; j--) {
       const o = j * bx;
       const m = x0 + (y0 + j) * nx + slice;
       if (zEdge) {
-        // Every non-source voxel of this row is within r: mark the row (sources may be marked too).
-        out.fill(mark, m, m + bx);
-        // Still scatter this row's results to other slices below.
+        // Every non-source voxel of this row is within r. (The row's results still go to other slices below.)
+        if (srcZero) {
+          for (let i = 0; i < bx; i++) if (mask[m + i] !== 0) out[m + i] = mark;
+        } else {
+          for (let i = 0; i < bx; i++) if (mask[m + i] === 0) out[m + i] = mark;
+        }
       }
-      // Without finite distances in the row only the virtual sources beyond its ends count.
-      const capRow = !rowAny[j];
-      if (capRow && !srcBefore && !srcAfter) continue;
-      // Sites for the envelope along i; runs of sources (distance 0) keep only their ends.
       env.reset();
       if (srcBefore) env.push(-1, 0, 0);
       let lo = bx;
       let hi = -1;
-      for (let i = capRow ? bx : 0; i < bx; i++) {
-        const gi = g[o + i];
-        if (gi === 0) {
-          const last = i + 1 === bx || g[o + i + 1] !== 0;
-          if (i === 0 || g[o + i - 1] !== 0 || last) env.push(i, 0, 0);
-          if (i < lo) lo = i;
-          hi = i;
-        } else if (gi < CAP) {
-          const f = gi * gi * sy2;
-          if (f <= limit) env.push(i, f * invSx2, f);
+      let any = 0;
+      if (rowCap[j]) {
+        if (!nextCap) {
+          // Far from sources in this row itself: distances come from the row below (j + 1).
+          for (let i = 0; i < bx; i++) {
+            const p = g[nextOff + i] + 1;
+            const gi = p > CAP ? CAP : p;
+            g[o + i] = gi;
+            if (gi < CAP) {
+              any = 1;
+              const f = gi * gi * sy2;
+              if (f <= limit) env.push(i, f * invSx2, f);
+            }
+          }
+          rowCap[j] = 0;
+          nextOff = o;
         }
+      } else {
+        const fromNext = nextOff >= 0 && !nextCap;
+        const edgeP = nextOff < 0 && after[1] ? 1 : CAP;
+        for (let i = 0; i < bx; i++) {
+          let gi = g[o + i];
+          if (gi === 0) {
+            const a = i;
+            while (i + 1 < bx && g[o + i + 1] === 0) i++;
+            env.push(a, 0, 0);
+            if (i > a) env.push(i, 0, 0);
+            if (a < lo) lo = a;
+            hi = i;
+            any = 1;
+            continue;
+          }
+          const p = fromNext ? g[nextOff + i] + 1 : edgeP;
+          if (p < gi) {
+            gi = p;
+            g[o + i] = p;
+          }
+          if (gi < CAP) {
+            any = 1;
+            const f = gi * gi * sy2;
+            if (f <= limit) env.push(i, f * invSx2, f);
+          }
+        }
+        nextOff = o;
       }
+      nextCap = !any;
+      const capRow = !any;
       if (srcAfter) env.push(bx, 0, 0);
       const cnt = env.count;
       if (cnt === 0) continue;
@@ -511,7 +507,11 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
         }
         const lo2 = k - w < z0 ? z0 - k : -w;
         const hi2 = k + w >= z1 ? z1 - 1 - k : w;
-        for (let dz = lo2; dz <= hi2; dz++) out[vox + dz * nxy] = mark;
+        if (srcZero) {
+          for (let dz = lo2; dz <= hi2; dz++) if (mask[vox + dz * nxy] !== 0) out[vox + dz * nxy] = mark;
+        } else {
+          for (let dz = lo2; dz <= hi2; dz++) if (mask[vox + dz * nxy] === 0) out[vox + dz * nxy] = mark;
+        }
       }
     }
   }

@@ -241,8 +241,11 @@ type SliceSink = (k: number, values: Float32Array, lo: readonly number[], hi: re
  * slice over the indicator's box padded by the kernel. Beyond the grid the edge voxel repeats.
  * Along i the indicator is binary, so each run contributes through the kernel's cumulative sum;
  * along j and k, voxels whose whole window holds one value are copied instead of convolved.
+ * With `halfOnly` the sink only needs to know whether values are ≥ 0.5: along k, a window
+ * entirely on one side of 0.5 is not convolved (a weighted mean stays on that side) and the
+ * centre value, on the same side, is passed instead.
  */
-function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigmaMm: number, sink: SliceSink): void {
+function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigmaMm: number, sink: SliceSink, halfOnly = false): void {
   const box = labelBox(labels, grid, label);
   if (!box) return;
   const [nx, ny] = grid.dimensions;
@@ -271,7 +274,6 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
   const Z = new Float32Array(plane);
   const lastY = new Int32Array(bx);
   const lastZ = new Int32Array(plane);
-  const offY = new Int32Array(2 * ry + 1);
   const offZ = new Int32Array(2 * rz + 1);
   const any = label < 0;
 
@@ -309,17 +311,23 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
         for (let e = 0; e < bx; e++) if (X[a + e] !== X[b + e]) lastY[e] = ingested;
       }
       const limit = Math.max(jj - ry, 0);
-      for (let d = 0; d <= 2 * ry; d++) offY[d] = Math.min(Math.max(jj + d - ry, 0), by - 1) * bx;
       const c = jj * bx;
       const o = dst + c;
-      for (let e = 0; e < bx; e++) {
-        if (lastY[e] <= limit) {
-          ring[o + e] = X[c + e];
-          continue;
+      // Copy, then convolve each span of elements whose window is not constant, tap by tap.
+      ring.set(X.subarray(c, c + bx), o);
+      let e0 = 0;
+      while (e0 < bx) {
+        while (e0 < bx && lastY[e0] <= limit) e0++;
+        if (e0 === bx) break;
+        let e1 = e0;
+        while (e1 < bx && lastY[e1] > limit) e1++;
+        ring.fill(0, o + e0, o + e1);
+        for (let d = 0; d <= 2 * ry; d++) {
+          const w = ky[d];
+          const src = Math.min(Math.max(jj + d - ry, 0), by - 1) * bx - o;
+          for (let e = o + e0; e < o + e1; e++) ring[e] += w * X[src + e];
         }
-        let s = 0;
-        for (let d = 0; d <= 2 * ry; d++) s += ky[d] * X[offY[d] + e];
-        ring[o + e] = s;
+        e0 = e1;
       }
     }
   };
@@ -333,20 +341,31 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
       if (computed > 0) {
         const a = ((z0 + computed) % ringN) * plane;
         const b = ((z0 + computed - 1) % ringN) * plane;
-        for (let e = 0; e < plane; e++) if (ring[a + e] !== ring[b + e]) lastZ[e] = computed;
+        if (halfOnly) {
+          for (let e = 0; e < plane; e++) if (ring[a + e] >= 0.5 !== ring[b + e] >= 0.5) lastZ[e] = computed;
+        } else {
+          for (let e = 0; e < plane; e++) if (ring[a + e] !== ring[b + e]) lastZ[e] = computed;
+        }
       }
     }
     const limit = Math.max(t - rz, 0);
     for (let d = 0; d <= 2 * rz; d++) offZ[d] = ((z0 + Math.min(Math.max(t + d - rz, 0), bz - 1)) % ringN) * plane;
     const c = offZ[rz];
-    for (let e = 0; e < plane; e++) {
-      if (lastZ[e] <= limit) {
-        Z[e] = ring[c + e];
-        continue;
+    // Copy, then convolve each span of elements whose window changes, tap by tap.
+    Z.set(ring.subarray(c, c + plane));
+    let e0 = 0;
+    while (e0 < plane) {
+      while (e0 < plane && lastZ[e0] <= limit) e0++;
+      if (e0 === plane) break;
+      let e1 = e0;
+      while (e1 < plane && lastZ[e1] > limit) e1++;
+      Z.fill(0, e0, e1);
+      for (let d = 0; d <= 2 * rz; d++) {
+        const w = kz[d];
+        const src = offZ[d];
+        for (let e = e0; e < e1; e++) Z[e] += w * ring[src + e];
       }
-      let s = 0;
-      for (let d = 0; d <= 2 * rz; d++) s += kz[d] * ring[offZ[d] + e];
-      Z[e] = s;
+      e0 = e1;
     }
     sink(z0 + t, Z, lo, hi);
   }
@@ -381,7 +400,7 @@ export function gaussianSmooth(mask: Uint8Array, grid: LabelGrid, sigmaMm: numbe
       const o = j * bx;
       for (let i = 0; i < bx; i++) if (Z[o + i] >= 0.5) out[m + i] = 1;
     }
-  });
+  }, true);
   return out;
 }
 
@@ -418,7 +437,7 @@ export function jointSmooth(labels: Uint8Array, grid: LabelGrid, sigmaMm: number
         const o = j * bx;
         for (let i = 0; i < bx; i++) if (Z[o + i] >= 0.5) out[m + i] = only;
       }
-    });
+    }, true);
     return out;
   }
   // The winning segment per voxel, over the union's padded box.
@@ -456,6 +475,6 @@ export function jointSmooth(labels: Uint8Array, grid: LabelGrid, sigmaMm: number
       const o = j * bx;
       for (let i = 0; i < bx; i++) if (Z[o + i] < 0.5 && out[m + i] !== 0) out[m + i] = 0;
     }
-  });
+  }, true);
   return out;
 }

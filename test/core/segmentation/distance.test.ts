@@ -48,6 +48,20 @@ function randomMask(n: number, p: number, r: () => number): Uint8Array {
   return m;
 }
 
+/** A few columns each holding one run along k (inverted: everything else). */
+function columnRuns(g: LabelGrid, r: () => number, invert: boolean): Uint8Array {
+  const [nx, ny, nz] = g.dimensions;
+  const m = new Uint8Array(nx * ny * nz).fill(invert ? 1 : 0);
+  for (let c = 0; c < 4; c++) {
+    const i = Math.floor(r() * nx);
+    const j = Math.floor(r() * ny);
+    const a = Math.floor(r() * nz);
+    const b = Math.min(nz - 1, a + 1 + Math.floor(r() * 3));
+    for (let k = a; k <= b; k++) m[i + j * nx + k * nx * ny] = invert ? 0 : 1;
+  }
+  return m;
+}
+
 describe('squaredDistanceMm (exact EDT on anisotropic grids)', () => {
   const g = grid([5, 4, 3], [0.5, 1, 2.5]);
 
@@ -128,10 +142,12 @@ describe('markWithinDistance (capped, box-restricted band)', () => {
       it(`marks exactly the voxels within r of sources = ${sourceValue}${sourceValue === 0 ? `, edge ${edgeIsSource}` : ''}`, () => {
         const r = rng(11 + sourceValue * 2 + (edgeIsSource ? 1 : 0));
         for (const [dims, sp, radius] of cases) {
-          for (const density of [0.03, 0.3, 0.8]) {
+          for (const density of [0.03, 0.3, 0.8, -1, -2]) {
             const gg = grid(dims as [number, number, number], sp as [number, number, number]);
             const [nx, ny, nz] = gg.dimensions;
-            const mask = randomMask(nx * ny * nz, density, r);
+            // Negative densities: runs along k in a few columns (sources above and below each
+            // other), and their complement.
+            const mask = density > 0 ? randomMask(nx * ny * nz, density, r) : columnRuns(gg, r, density === -2);
             // Brute force over a grid padded by one layer: the padding is a source when the edge is.
             const px = nx + 2;
             const py = ny + 2;
@@ -152,7 +168,10 @@ describe('markWithinDistance (capped, box-restricted band)', () => {
               for (let j = 0; j < ny; j++)
                 for (let i = 0; i < nx; i++) {
                   const v = i + j * nx + k * nx * ny;
-                  if (mask[v] === sourceValue) continue; // sources may or may not be marked
+                  if (mask[v] === sourceValue) {
+                    expect(out[v]).toBe(7); // sources are left alone
+                    continue;
+                  }
                   const d2 = want[i + 1 + (j + 1) * px + (k + 1) * px * py];
                   expect(out[v], `voxel ${i},${j},${k} at ${Math.sqrt(d2)} mm`).toBe(d2 <= squaredLimit(radius) ? 1 : 7);
                 }
