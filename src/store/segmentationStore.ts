@@ -5,7 +5,9 @@ import { EditHistory } from '../core/segmentation/history';
 import { createRecipe } from '../core/segmentation/recipe';
 import { SEGMENT_COLOURS, applyStep, emptySegmentation, nextLabel } from '../core/segmentation/steps';
 import type { Segmentation, SegmentInfo, Step, StepOutcome } from '../core/segmentation/steps';
-import { tallyDelta } from '../core/segmentation/delta';
+import { applyDelta, tallyDelta } from '../core/segmentation/delta';
+import { isCancelled } from '../core/errors';
+import { SegmentationWorker } from '../workers/segmentationClient';
 import type { LabelDelta } from '../core/segmentation/delta';
 import type { EditRegion } from '../core/segmentation/edit';
 import type { HuRange } from '../core/segmentation/presets';
@@ -66,8 +68,13 @@ export interface SegmentationState {
   beginStroke(tool: EditTool, pointLps: Vec3, normalLps: Vec3, range?: HuRange): void;
   extendStroke(pointLps: Vec3): void;
   endStroke(): void;
-  /** Any step (effects from the effect panel). */
+  /** Any step, on this thread (small edits). */
   run(step: Step): void;
+  /** The effect being computed in the worker (its description), if any. */
+  readonly running?: string;
+  /** An effect, computed in the segmentation worker; cancellable. */
+  runEffect(step: Step): Promise<void>;
+  cancelEffect(): void;
   undo(): void;
   redo(): void;
   /** The session's steps as a recipe file (JSON text). */
@@ -78,6 +85,8 @@ let segmentation: Segmentation | undefined;
 const history = new EditHistory();
 /** The stroke being drawn: its step (points so far) and the changes made live. */
 let stroke: { step: Extract<Step, { op: 'paint' }>; points: Vec3[]; deltas: LabelDelta[]; segmentsBefore: readonly SegmentInfo[] } | undefined;
+const worker = new SegmentationWorker();
+let effectController: AbortController | undefined;
 const display = new Map<number, { visible: boolean; opacity: number }>();
 
 let preview: { mask: Uint8Array; key: string } | undefined;
@@ -113,6 +122,10 @@ const describeStep = (s: Step): string => {
       return 'delete segment';
     case 'update-segment':
       return s.name !== undefined ? 'rename' : 'recolour';
+    case 'logical':
+      return s.operation;
+    case 'smooth':
+      return `${s.method} smoothing`;
     default:
       return s.op.replace(/-/g, ' ');
   }
@@ -267,6 +280,29 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
 
     run(step) {
       apply(step);
+    },
+
+    async runEffect(step) {
+      const volume = getVolume(get().volumeId);
+      if (!volume || !segmentation || get().running) return;
+      effectController = new AbortController();
+      const seg = segmentation;
+      set({ running: describeStep(step), error: undefined });
+      try {
+        const r = await worker.run(volume, seg.labels, seg.segments, step, effectController.signal);
+        if (seg !== segmentation) return; // another volume was loaded meanwhile
+        const segmentsBefore = seg.segments;
+        for (const d of r.deltas) applyDelta(seg.labels, volume, d, 'redo');
+        seg.segments = r.segments;
+        history.record(step, { deltas: r.deltas, segmentsBefore, segmentsAfter: r.segments });
+        set({ running: undefined });
+        publish(r.deltas);
+      } catch (e) {
+        set({ running: undefined, error: isCancelled(e) ? undefined : `${describeStep(step)}: ${(e as Error).message}` });
+      }
+    },
+    cancelEffect() {
+      effectController?.abort();
     },
 
     undo() {

@@ -5,6 +5,7 @@ import { selectedRange, useModelStore } from '../store/modelStore';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 import { download } from './download';
+import { EffectsPanel } from './EffectsPanel';
 
 const hex = (c: readonly number[]): string => `#${c.map((x) => x.toString(16).padStart(2, '0')).join('')}`;
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
@@ -96,6 +97,7 @@ export function SegmentPanel() {
           {active ? `Threshold into ${active.name}` : 'Threshold into a new segment'}
         </button>
       </div>
+      <EffectsPanel />
       {st.error && (
         <p role="alert" className="error">
           {st.error}

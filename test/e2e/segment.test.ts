@@ -4,6 +4,8 @@ import type { Page } from 'playwright-core';
 import { listInputFiles, nodeCodecs } from '../../src/cli/nodeIo';
 import { loadVolume, scanFiles } from '../../src/core/dicom/load';
 import { hashBytes, parseRecipe, replayRecipe, voxelsPerLabel } from '../../src/core/segmentation/recipe';
+import { lpsToIjk } from '../../src/core/volume/volume';
+import type { Step } from '../../src/core/segmentation/steps';
 import { countInRange } from '../../src/core/segmentation/threshold';
 import { parseBinaryStl } from '../helpers/meshParsers';
 import { type BrowserSession, canvasPixels, openBrowser, screenshotPath } from './browser';
@@ -123,6 +125,76 @@ describe('segment in the browser: segment list, threshold, brush, undo/redo, rec
     expect(voxelsPerLabel(replayed.labels)).toEqual({ '1': skullAfterPaint, '2': painted });
     expect(hashBytes(replayed.labels)).toBe(recipe.result?.labelsHash);
     expect(replayed.segments.map((s) => s.name)).toEqual(['Skull <b>', 'Segment 2']);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('hollow a painted sphere in the worker and build its model: two shells, wall thickness within a voxel of the setting', async () => {
+    const { page } = browser;
+    await page.goto(`${inject('appUrl')}?sample=ct-phantom`);
+    await page.getByRole('button', { name: 'Loaded' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByRole('region', { name: 'Views' }).getAttribute('data-state'), { timeout: 30_000 }).toBe('ready');
+    const files = await listInputFiles('public/samples/ct-phantom');
+    const scan = await scanFiles(files);
+    const volume = await loadVolume(files, scan, scan.preferredStackId, nodeCodecs());
+
+    // A 12 mm sphere, one click with the 3D brush in the middle of the axial view.
+    await page.getByRole('button', { name: 'Add segment' }).click();
+    await page.getByRole('button', { name: 'Brush' }).click();
+    await page.getByRole('checkbox', { name: '3D sphere' }).check();
+    await page.getByRole('spinbutton', { name: 'Brush radius (mm)' }).fill('12');
+    const axial = page.getByTestId('mpr-axial');
+    await axial.scrollIntoViewIfNeeded();
+    const box = (await axial.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.45, box.y + box.height * 0.5);
+    await expect.poll(() => voxels(page, 1)).toBeGreaterThan(1000);
+    const solid = await voxels(page, 1);
+    const [sx, sy, sz] = volume.spacingMm;
+    // The painted ball holds the voxel centres within 12 mm: about 4/3·π·12³ mm³.
+    expect(solid * sx * sy * sz).toBeGreaterThan(0.85 * (4 / 3) * Math.PI * 12 ** 3);
+    expect(solid * sx * sy * sz).toBeLessThan(1.15 * (4 / 3) * Math.PI * 12 ** 3);
+
+    // Hollow, 3 mm wall inside the surface, computed in the segmentation worker.
+    await page.getByRole('combobox', { name: 'Effect' }).selectOption('hollow');
+    await page.getByRole('spinbutton', { name: 'Wall thickness (mm)' }).fill('3');
+    await page.getByRole('combobox', { name: 'Wall side' }).selectOption('inside');
+    await page.getByRole('button', { name: 'Apply to Segment 1' }).click();
+    await expect.poll(() => voxels(page, 1), { timeout: 30_000 }).toBeLessThan(solid * 0.75);
+    expect(await page.getByRole('button', { name: 'Undo' }).getAttribute('title')).toBe('Undo hollow (Ctrl+Z)');
+
+    // Its model: an outer and an inner surface, closed.
+    await page.getByRole('combobox', { name: 'Build from' }).selectOption('segments');
+    await page.getByRole('checkbox', { name: 'Keep largest piece' }).uncheck();
+    await page.getByRole('combobox', { name: 'Smoothing' }).selectOption('off');
+    await page.getByRole('button', { name: 'Create model' }).click();
+    await expect.poll(() => page.getByTestId('model-shells').textContent(), { timeout: 60_000 }).toBe('2');
+    expect(await page.getByTestId('model-watertight').textContent()).toBe('yes');
+    await page.screenshot({ path: screenshotPath('segment-hollow-model') });
+
+    // The wall, measured on the replayed labelmap along i and k through the sphere's centre.
+    const [recipeFile] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()]);
+    const recipe = parseRecipe(readFileSync(await recipeFile.path(), 'utf8'));
+    expect(recipe.steps.map((st) => st.op)).toEqual(['add-segment', 'paint', 'hollow']);
+    const labels = replayRecipe(recipe, volume).labels;
+    expect(hashBytes(labels)).toBe(recipe.result?.labelsHash);
+    const paint = recipe.steps[1] as Extract<Step, { op: 'paint' }>;
+    const c = lpsToIjk(volume, paint.pointsLps[0]).map(Math.round);
+    const [nx, ny] = volume.dimensions;
+    const wallRun = (axis: 0 | 1 | 2): number => {
+      const at = (t: number): number => {
+        const p = [...c];
+        p[axis] += t;
+        return labels[p[0] + p[1] * nx + p[2] * nx * ny];
+      };
+      let t = 0;
+      while (at(t) === 0) t++; // the cavity
+      let run = 0;
+      while (at(t + run) === 1) run++;
+      return run;
+    };
+    for (const [axis, s] of [[0, sx], [1, sy], [2, sz]] as const) {
+      const wallMm = wallRun(axis) * s;
+      expect(Math.abs(wallMm - 3), `wall along axis ${axis}: ${wallMm} mm`).toBeLessThanOrEqual(s);
+    }
     expect(browser.errors).toEqual([]);
   });
 });

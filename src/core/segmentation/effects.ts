@@ -1,6 +1,8 @@
 import type { EditRegion, ProposalMode } from './edit';
 import type { Connectivity, LabelGrid, VoxelBox } from './grid';
 import { fillCavities, fillHolesPerSlice } from './fillHoles';
+import { growFromSeeds } from './growCut';
+import { fillBetweenSlices } from './interpolate';
 import type { SliceAxis } from './fillHoles';
 import { hollowMask } from './hollow';
 import type { HollowSide } from './hollow';
@@ -37,6 +39,15 @@ export type EffectStep = (
   | { readonly op: 'joint-smooth'; readonly sigmaMm: number }
   /** Logical operators: the segment `label` becomes label ∘ other. */
   | { readonly op: 'logical'; readonly label: number; readonly operation: 'copy' | 'add' | 'subtract' | 'intersect' | 'invert'; readonly other?: number }
+  /**
+   * Grow from seeds: the segments' current voxels are the seeds (strokes in two or more
+   * segments, e.g. bone and background); every voxel of their padded bounding box goes to the
+   * segment whose seeds reach it at the least intensity cost. To refine: undo the growth, add
+   * strokes, grow again.
+   */
+  | { readonly op: 'grow-from-seeds'; readonly labels?: readonly number[]; readonly distancePenaltyPerMm?: number; readonly marginFraction?: number }
+  /** Fill between slices: interpolates every segment between the slices segmented along an axis. */
+  | { readonly op: 'fill-between-slices'; readonly axis: 'i' | 'j' | 'k'; readonly labels?: readonly number[] }
   /** Clears every segment outside a box of voxels. */
   | { readonly op: 'crop'; readonly box: VoxelBox }
 ) & { readonly region?: EditRegion };
@@ -153,6 +164,24 @@ export const EFFECTS: EffectTable = {
       const b = c.segmentMask(s.other as number);
       const result = s.operation === 'copy' ? b : s.operation === 'add' ? add(a, b) : s.operation === 'subtract' ? subtract(a, b) : intersect(a, b);
       return one(s.label, result);
+    },
+  },
+  'grow-from-seeds': {
+    labels: (s) => s.labels ?? [],
+    run: (s, c) => {
+      const wanted = new Set(s.labels ?? c.segments.map((x) => x.label));
+      const seeds = new Uint8Array(c.labels.length);
+      for (let v = 0; v < seeds.length; v++) if (wanted.has(c.labels[v])) seeds[v] = c.labels[v];
+      const grown = growFromSeeds(c.volume.voxels, c.grid, seeds, { distancePenaltyPerMm: s.distancePenaltyPerMm, marginFraction: s.marginFraction });
+      return { writes: [...wanted].map((label) => ({ label, mask: grown.labels.map((x) => (x === label ? 1 : 0)) })) };
+    },
+  },
+  'fill-between-slices': {
+    labels: (s) => s.labels ?? [],
+    run: (s, c) => {
+      const labels = s.labels ?? c.segments.map((x) => x.label);
+      const filled = fillBetweenSlices(c.labels, c.grid, { axis: ({ i: 0, j: 1, k: 2 } as const)[s.axis], labels });
+      return { writes: labels.map((label) => ({ label, mask: filled.labels.map((x) => (x === label ? 1 : 0)), mode: 'add' as const })) };
     },
   },
   crop: {

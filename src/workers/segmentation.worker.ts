@@ -1,0 +1,27 @@
+/// <reference lib="webworker" />
+import { serializeError } from '../core/errors';
+import { applyStep } from '../core/segmentation/steps';
+import type { EditVolume } from '../core/segmentation/steps';
+import type { SegmentationRequest, SegmentationResponse } from './segmentationProtocol';
+
+/** Runs segmentation effects off the page: the core's applyStep on a copy of the labelmap. */
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let volume: EditVolume | undefined;
+
+scope.onmessage = (ev: MessageEvent<SegmentationRequest>) => {
+  const msg = ev.data;
+  try {
+    if (msg.type === 'volume') {
+      volume = msg.volume;
+      scope.postMessage({ type: 'ready', id: msg.id } satisfies SegmentationResponse);
+      return;
+    }
+    if (!volume) throw new Error('segmentation worker: no volume');
+    const seg = { labels: msg.labels, segments: msg.segments };
+    const outcome = applyStep(seg, volume, msg.step);
+    const response: SegmentationResponse = { type: 'stepped', id: msg.id, deltas: outcome.deltas, segments: seg.segments };
+    scope.postMessage(response, outcome.deltas.map((d) => d.runs.buffer as ArrayBuffer));
+  } catch (e) {
+    scope.postMessage({ type: 'error', id: msg.id, error: serializeError(e) } satisfies SegmentationResponse);
+  }
+};
