@@ -280,9 +280,9 @@ export interface WithinOptions {
  * source voxel's centre (exact Euclidean distance on the anisotropic grid, with
  * `DISTANCE_TOLERANCE`), and nowhere else: sources and farther voxels are left alone.
  *
- * Growing is `out = mask` then marking 1 (sources = mask); shrinking is `out = mask` then
- * marking 0 (sources = outside). Work is confined to a box: the mask's bounding box padded by r
- * (sources 1) or the bounding box of the non-source voxels (sources 0).
+ * Work is confined to a box: the mask's bounding box padded by r (sources 1) or the bounding box
+ * of the non-source voxels (sources 0). Results collect in a ring of 2⌊r / sz⌋ + 1 slices and
+ * go to `out` as each slice is finished, so `out` is touched only where it is written.
  *
  * Per slice: a binary pass along j (distance in rows to the nearest source, capped), then the
  * lower envelope of parabolas along i gives the exact in-slice squared distance D_k, capped at
@@ -292,6 +292,18 @@ export interface WithinOptions {
  * sources are nearer to anything they could reach.
  */
 export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, mark: 0 | 1): void {
+  withinDistance(mask, grid, rMm, options, out, 'mark', mark);
+}
+
+/**
+ * How `withinDistance` writes its result W (the non-source voxels within r) into `out`, one
+ * finished slice at a time: `'mark'` writes `mark` on W; `'grow'` writes 1 on mask ∪ W and
+ * `'shrink'` writes 1 on mask − W (both into a zeroed `out`, touching only voxels set to 1).
+ */
+export type WithinCombine = 'mark' | 'grow' | 'shrink';
+
+/** The engine of `markWithinDistance` with the combinations margins need (see `WithinCombine`). */
+export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, combine: WithinCombine, mark: 0 | 1 = 1): void {
   checkGrid(mask, grid);
   checkGrid(out, grid, 'output');
   checkSpacing(grid);
@@ -327,6 +339,7 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
   const after = [0, 1, 2].map((a) => sv === 0 && (box.max[a] < grid.dimensions[a] || edgeIsSource));
   const bx = x1 - x0;
   const by = y1 - y0;
+  const plane = bx * by;
 
   // Thresholds per slice offset: D_k' ≤ T[|k − k'|].
   const T = new Float64Array(rz + 1);
@@ -344,8 +357,30 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
   const srcBefore = before[0];
   const srcAfter = after[0];
 
+  // The ring of result slices: slice k lives at ((k − z0) mod ringN)·plane.
+  const ringN = Math.min(2 * rz + 1, z1 - z0);
+  const W = new Uint8Array(ringN * plane);
+  const slotOf = new Int32Array(2 * rz + 1);
+  const finish = (f: number): void => {
+    const base = ((f - z0) % ringN) * plane;
+    for (let j = 0; j < by; j++) {
+      const m = x0 + (y0 + j) * nx + f * nxy;
+      const w = base + j * bx;
+      if (combine === 'grow') {
+        for (let i = 0; i < bx; i++) if (W[w + i] !== 0 || mask[m + i] !== 0) out[m + i] = 1;
+      } else if (combine === 'shrink') {
+        for (let i = 0; i < bx; i++) if (W[w + i] === 0 && mask[m + i] !== 0) out[m + i] = 1;
+      } else {
+        for (let i = 0; i < bx; i++) if (W[w + i] !== 0 && (mask[m + i] === 0) !== srcZero) out[m + i] = mark;
+      }
+    }
+    W.fill(0, base, base + plane);
+  };
+
   for (let k = z0; k < z1; k++) {
     const slice = k * nxy;
+    for (let dz = -rz; dz <= rz; dz++) slotOf[dz + rz] = k + dz >= z0 && k + dz < z1 ? ((k + dz - z0) % ringN) * plane : -1;
+    const here = slotOf[rz];
     // Pass along j: rows to the nearest source in this column of the slice, capped at CAP.
     // Rows far from any source stay "all CAP" without being written.
     let prevCap = !before[1];
@@ -405,9 +440,9 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
       if (zEdge) {
         // Every non-source voxel of this row is within r. (The row's results still go to other slices below.)
         if (srcZero) {
-          for (let i = 0; i < bx; i++) if (mask[m + i] !== 0) out[m + i] = mark;
+          for (let i = 0; i < bx; i++) if (mask[m + i] !== 0) W[here + o + i] = 1;
         } else {
-          for (let i = 0; i < bx; i++) if (mask[m + i] === 0) out[m + i] = mark;
+          for (let i = 0; i < bx; i++) if (mask[m + i] === 0) W[here + o + i] = 1;
         }
       }
       env.reset();
@@ -490,15 +525,23 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
       if (hi < 0) continue;
       // Scatter to the slices each voxel reaches.
       for (let i = lo; i <= hi; i++) {
-        const vox = m + i;
         let w = 0;
         if (!capRow && g[o + i] === 0) {
-          drow[i] = Infinity;
-          // A source: skip when the voxels below and above are sources too (inside a run along k).
-          const below = hasPrev ? (mask[vox - nxy] === 0) === srcZero : before[2];
-          const above = hasNext ? (mask[vox + nxy] === 0) === srcZero : after[2];
-          if (below && above) continue;
-          w = rz;
+          // A run of sources [i, b]: only those without sources both below and above (the ends
+          // of runs along k) can be nearest to anything; they reach rz slices each way.
+          let b = i;
+          while (b < hi && g[o + b + 1] === 0) b++;
+          drow.fill(Infinity, i, b + 1);
+          const lo2 = k - rz < z0 ? z0 - k : -rz;
+          const hi2 = k + rz >= z1 ? z1 - 1 - k : rz;
+          for (let q = i; q <= b; q++) {
+            const below = hasPrev ? (mask[m + q - nxy] === 0) === srcZero : before[2];
+            if (below && (hasNext ? (mask[m + q + nxy] === 0) === srcZero : after[2])) continue;
+            // Sources themselves are marked too; only non-source voxels of W reach `out`.
+            for (let dz = lo2; dz <= hi2; dz++) W[slotOf[dz + rz] + o + q] = 1;
+          }
+          i = b;
+          continue;
         } else {
           const dval = drow[i];
           if (dval === Infinity) continue;
@@ -507,12 +550,10 @@ export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: numbe
         }
         const lo2 = k - w < z0 ? z0 - k : -w;
         const hi2 = k + w >= z1 ? z1 - 1 - k : w;
-        if (srcZero) {
-          for (let dz = lo2; dz <= hi2; dz++) if (mask[vox + dz * nxy] !== 0) out[vox + dz * nxy] = mark;
-        } else {
-          for (let dz = lo2; dz <= hi2; dz++) if (mask[vox + dz * nxy] === 0) out[vox + dz * nxy] = mark;
-        }
+        for (let dz = lo2; dz <= hi2; dz++) W[slotOf[dz + rz] + o + i] = 1;
       }
     }
+    if (k - rz >= z0) finish(k - rz);
   }
+  for (let f = Math.max(z0, z1 - rz); f < z1; f++) finish(f);
 }

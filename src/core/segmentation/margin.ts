@@ -1,4 +1,4 @@
-import { checkMm, checkSpacing, markWithinDistance } from './distance';
+import { checkMm, checkSpacing, withinDistance } from './distance';
 import { checkGrid, type LabelGrid } from './grid';
 
 /**
@@ -37,8 +37,9 @@ export function growMask(mask: Uint8Array, grid: LabelGrid, mm: number): Uint8Ar
   checkGrid(mask, grid);
   checkSpacing(grid);
   checkMm(mm, 'grow distance');
-  const out = binaryCopy(mask);
-  if (mm > 0) markWithinDistance(mask, grid, mm, { sourceValue: 1, edgeIsSource: false }, out, 1);
+  if (mm === 0) return binaryCopy(mask);
+  const out = new Uint8Array(mask.length);
+  withinDistance(mask, grid, mm, { sourceValue: 1, edgeIsSource: false }, out, 'grow');
   return out;
 }
 
@@ -54,8 +55,9 @@ export function shrinkMask(mask: Uint8Array, grid: LabelGrid, mm: number, option
   checkMm(mm, 'shrink distance');
   const edge = options.edge ?? 'outside';
   if (edge !== 'outside' && edge !== 'ignore') throw new Error(`edge must be 'outside' or 'ignore', got ${String(edge)}`);
-  const out = binaryCopy(mask);
-  if (mm > 0) markWithinDistance(mask, grid, mm, { sourceValue: 0, edgeIsSource: edge === 'outside' }, out, 0);
+  if (mm === 0) return binaryCopy(mask);
+  const out = new Uint8Array(mask.length);
+  withinDistance(mask, grid, mm, { sourceValue: 0, edgeIsSource: edge === 'outside' }, out, 'shrink');
   return out;
 }
 
