@@ -7,6 +7,9 @@
 //
 // `npm run bench -- mesh [...]` (= `node bench/run.mjs mesh [...]`) runs the meshing benchmark
 // instead: bench/mesh-bench.mjs, with the remaining arguments (e.g. --512, --node-only).
+//
+// `npm run bench -- workstation [...]` runs the workstation benchmark (issue 5): make-series (as
+// above), then bench/workstation-browser.mjs with the remaining arguments (e.g. --rounds 5).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,6 +22,16 @@ const tsx = join(root, 'node_modules/.bin/tsx');
 if (process.argv[2] === 'mesh') {
   const r = spawnSync(process.execPath, [join(here, 'mesh-bench.mjs'), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
   process.exit(r.status ?? 1);
+}
+if (process.argv[2] === 'workstation') {
+  for (const [script, args] of [
+    [tsx, [join(here, 'make-series.ts')]],
+    [process.execPath, [join(here, 'workstation-browser.mjs'), ...process.argv.slice(3)]],
+  ]) {
+    const r = spawnSync(script, args, { cwd: root, stdio: 'inherit' });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+  process.exit(0);
 }
 mkdirSync(join(here, 'results'), { recursive: true });
 const nodeJson = join(here, 'results', 'node-latest.json');

@@ -6,7 +6,7 @@ import type { Plugin } from 'vite';
 import rootConfig from '../vite.config.ts';
 
 /**
- * The browser benchmark pages (bench/browser/: load, profile, mesh): the app's Vite settings (COOP/COEP so the
+ * The browser benchmark pages (bench/browser/: load, profile, mesh, workstation): the app's Vite settings (COOP/COEP so the
  * page is crossOriginIsolated, ES-module workers, the codec pre-bundles for the dev server, the
  * 'voxelprint-jpeg12' alias) with root = bench/browser, built into bench/.dist and served by
  * `vite preview`. bench/data/ is served under /data/ by a small middleware (not copied into
@@ -64,6 +64,7 @@ export default defineConfig({
         index: fileURLToPath(new URL('./browser/index.html', import.meta.url)),
         profile: fileURLToPath(new URL('./browser/profile.html', import.meta.url)),
         mesh: fileURLToPath(new URL('./browser/mesh.html', import.meta.url)),
+        workstation: fileURLToPath(new URL('./browser/workstation.html', import.meta.url)),
       },
     },
   },
