@@ -63,6 +63,10 @@ export interface DistanceOptions {
  * Squared distance in mm² from every voxel centre to the nearest voxel with `mask[v] !== 0`
  * (0 on the mask). `Infinity` where there is no mask voxel within `maxMm` (everywhere when the
  * mask is empty). Voxels beyond the grid are not part of the mask.
+ *
+ * This stores the whole field (4 bytes per voxel) and makes three passes over the box, the
+ * last two gathering columns; effects that only compare distances with a radius (margins,
+ * hollowing, opening, closing) use `withinDistance`, which never stores it.
  */
 export function squaredDistanceMm(mask: Uint8Array, grid: LabelGrid, options: DistanceOptions = {}): Float32Array {
   checkGrid(mask, grid);
