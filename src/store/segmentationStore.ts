@@ -13,6 +13,8 @@ import type { EditRegion } from '../core/segmentation/edit';
 import type { HuRange } from '../core/segmentation/presets';
 import { thresholdMask } from '../core/segmentation/threshold';
 import { getVolume } from './volumeRegistry';
+import { lpsToIjk } from '../core/volume/volume';
+import type { ScissorsShape } from '../core/segmentation/scissors';
 
 /** A segment as the UI shows it: its step-recorded identity plus display settings (not steps). */
 export interface SegmentView extends SegmentInfo {
@@ -33,11 +35,25 @@ export interface BrushSettings {
   readonly limitToRange: boolean;
 }
 
+export interface ScissorsSettings {
+  readonly shape: 'freehand' | 'rectangle' | 'circle';
+  /** Cut the voxels inside the shape, or outside it. */
+  readonly side: 'inside' | 'outside';
+  readonly operation: 'erase' | 'fill';
+  /** Erase from every segment, or only the active one. */
+  readonly allSegments: boolean;
+  /** 0: through the whole volume; otherwise a slab of ± this many mm around the view plane. */
+  readonly depthMm: number;
+}
+
 export interface SegmentationState {
   readonly volumeId?: string;
   readonly segments: readonly SegmentView[];
   readonly activeLabel?: number;
   readonly brush: BrushSettings;
+  readonly scissors: ScissorsSettings;
+  /** What a click with the pick tool does to the piece under it. */
+  readonly pickAction: 'keep-piece' | 'remove-piece';
   /** Bumped after every change of the labelmap; the views redraw the changed box. */
   readonly revision: number;
   /** The box of voxels changed by the last revision (undefined: everything). */
@@ -59,6 +75,12 @@ export interface SegmentationState {
   setVisible(label: number, visible: boolean): void;
   setOpacity(label: number, opacity: number): void;
   setBrush(patch: Partial<BrushSettings>): void;
+  setScissors(patch: Partial<ScissorsSettings>): void;
+  setPickAction(action: 'keep-piece' | 'remove-piece'): void;
+  /** A scissors cut drawn on a view: the pointer's path (LPS mm), the view's normal and up. */
+  cut(pathLps: readonly Vec3[], normalLps: Vec3, viewUpLps: Vec3): void;
+  /** Keeps or removes (per `pickAction`) the piece of the active segment under a point. */
+  pick(pointLps: Vec3): void;
   /** The active segment becomes the voxels in range (inside `region` only, when given). */
   threshold(range: HuRange, region?: EditRegion): void;
   /**
@@ -175,6 +197,8 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
   return {
     segments: [],
     brush: { radiusMm: 5, shape: 'circle', limitToRange: false },
+    scissors: { shape: 'freehand', side: 'inside', operation: 'erase', allSegments: false, depthMm: 0 },
+    pickAction: 'keep-piece',
     revision: 0,
     canUndo: false,
     canRedo: false,
@@ -226,6 +250,49 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
     },
     setBrush(patch) {
       set({ brush: { ...get().brush, ...patch } });
+    },
+    setScissors(patch) {
+      set({ scissors: { ...get().scissors, ...patch } });
+    },
+    setPickAction(pickAction) {
+      set({ pickAction });
+    },
+
+    cut(pathLps, normalLps, viewUpLps) {
+      const label = get().activeLabel;
+      if (label === undefined || pathLps.length < 2) return;
+      const sc = get().scissors;
+      const first = pathLps[0];
+      const last = pathLps[pathLps.length - 1];
+      const v = (p: Vec3): [number, number, number] => [p[0], p[1], p[2]];
+      const shape: ScissorsShape =
+        sc.shape === 'rectangle'
+          ? { kind: 'rectangle', cornerLps: v(first), oppositeCornerLps: v(last), viewUpLps: v(viewUpLps) }
+          : sc.shape === 'circle'
+            ? { kind: 'circle', centerLps: v(first), radiusMm: Math.hypot(last[0] - first[0], last[1] - first[1], last[2] - first[2]) }
+            : { kind: 'polygon', pointsLps: pathLps.map(v) };
+      if (shape.kind === 'polygon' && pathLps.length < 3) return;
+      void get().runEffect({
+        op: 'scissors',
+        label,
+        operation: sc.operation,
+        ...(sc.allSegments && { scope: 'all' as const }),
+        cut: { shape, normalLps: v(normalLps), side: sc.side, ...(sc.depthMm > 0 && { depthMm: [-sc.depthMm, sc.depthMm] as const }) },
+      });
+    },
+
+    pick(pointLps) {
+      const volume = getVolume(get().volumeId);
+      const label = get().activeLabel;
+      if (!volume || label === undefined) return;
+      const ijk = lpsToIjk(volume, pointLps).map(Math.round) as [number, number, number];
+      if (ijk.some((x, a) => x < 0 || x >= volume.dimensions[a])) return;
+      const v = ijk[0] + ijk[1] * volume.dimensions[0] + ijk[2] * volume.dimensions[0] * volume.dimensions[1];
+      if (segmentation?.labels[v] !== label) {
+        set({ error: 'Click on a voxel of the active segment to pick its piece.' });
+        return;
+      }
+      void get().runEffect({ op: get().pickAction, label, ijk, connectivity: 6 });
     },
 
     threshold(range, region) {

@@ -16,6 +16,8 @@ const TOOLS: { id: PrimaryTool; label: string; key: string; title: string }[] = 
   { id: 'crosshairs', label: 'Crosshairs', key: 'C', title: 'Crosshairs: click or drag to move the other views to a point' },
   { id: 'brush', label: 'Brush', key: 'B', title: 'Brush: paint the active segment' },
   { id: 'eraser', label: 'Eraser', key: 'E', title: 'Eraser: remove from the active segment' },
+  { id: 'scissors', label: 'Scissors', key: 'X', title: 'Scissors: draw a shape to cut through the volume along the view' },
+  { id: 'pick', label: 'Pick piece', key: 'P', title: 'Pick piece: click a piece of the active segment to keep or remove it' },
 ];
 
 const TITLES: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
@@ -46,11 +48,16 @@ export function MprView() {
 
 
   const brush = useSegmentationStore((st) => st.brush);
+  const pickAction = useSegmentationStore((st) => st.pickAction);
+  const setPickAction = useSegmentationStore((st) => st.setPickAction);
   const setBrush = useSegmentationStore((st) => st.setBrush);
   const segments = useSegmentationStore((st) => st.segments);
   const revision = useSegmentationStore((st) => st.revision);
   const showRange = useModelStore((st) => st.showRange);
-  const range = useModelStore((st) => selectedRange(st));
+  // Select the inputs, not a derived object: a new object per call would re-render forever.
+  const presetId = useModelStore((st) => st.presetId);
+  const customRange = useModelStore((st) => st.customRange);
+  const range = useMemo(() => selectedRange({ presetId, customRange }), [presetId, customRange]);
   const rangeKey = range ? `${range.lo}:${range.hi}` : '';
 
   // Keyboard shortcuts (shown in the buttons' tooltips): W, M, C, B, E; [ and ] brush size.
@@ -73,8 +80,19 @@ export function MprView() {
     const coronal = coronalRef.current;
     const volume3d = volume3dRef.current ?? undefined;
     if (!volume || !axial || !sagittal || !coronal) return;
+    let cutPath: StrokeEvent['pointLps'][] = [];
     const onStroke = (e: StrokeEvent): void => {
       const seg = useSegmentationStore.getState();
+      if (e.tool === 'scissors') {
+        if (e.phase === 'start') cutPath = [];
+        cutPath.push(e.pointLps);
+        if (e.phase === 'end') seg.cut(cutPath, e.normalLps, e.viewUpLps);
+        return;
+      }
+      if (e.tool === 'pick') {
+        if (e.phase === 'end') seg.pick(e.pointLps);
+        return;
+      }
       if (e.phase === 'start') {
         const m = useModelStore.getState();
         seg.beginStroke(e.tool, e.pointLps, e.normalLps, seg.brush.limitToRange ? selectedRange(m) : undefined);
@@ -168,6 +186,16 @@ export function MprView() {
             </label>
           </div>
         )}
+        {tool === 'scissors' && <ScissorsSettingsBar />}
+        {tool === 'pick' && (
+          <label>
+            Clicked piece{' '}
+            <select aria-label="Clicked piece" value={pickAction} onChange={(e) => setPickAction(e.target.value as 'keep-piece' | 'remove-piece')}>
+              <option value="keep-piece">keep it, remove the rest</option>
+              <option value="remove-piece">remove it</option>
+            </select>
+          </label>
+        )}
         <label>
           Window{' '}
           <select
@@ -233,5 +261,35 @@ export function MprView() {
         </p>
       )}
     </section>
+  );
+}
+
+/** Shape, side, operation and depth of the scissors. */
+function ScissorsSettingsBar() {
+  const sc = useSegmentationStore((st) => st.scissors);
+  const set = useSegmentationStore((st) => st.setScissors);
+  return (
+    <div role="group" aria-label="Scissors settings" className="brush-settings">
+      <select aria-label="Scissors shape" value={sc.shape} onChange={(e) => set({ shape: e.target.value as typeof sc.shape })}>
+        <option value="freehand">freehand</option>
+        <option value="rectangle">rectangle</option>
+        <option value="circle">circle</option>
+      </select>
+      <select aria-label="Scissors operation" value={`${sc.operation}-${sc.side}`} onChange={(e) => {
+        const [operation, side] = e.target.value.split('-') as [typeof sc.operation, typeof sc.side];
+        set({ operation, side });
+      }}>
+        <option value="erase-inside">erase inside</option>
+        <option value="erase-outside">erase outside</option>
+        <option value="fill-inside">fill inside</option>
+        <option value="fill-outside">fill outside</option>
+      </select>
+      <label title="0: cut through the whole volume; otherwise only within this distance of the slice">
+        depth ±<input type="number" aria-label="Scissors depth (mm)" min={0} step={1} value={sc.depthMm} onChange={(e) => set({ depthMm: Math.max(0, e.target.valueAsNumber || 0) })} /> mm
+      </label>
+      <label>
+        <input type="checkbox" checked={sc.allSegments} onChange={(e) => set({ allSegments: e.target.checked })} /> all segments
+      </label>
+    </div>
   );
 }

@@ -31,12 +31,18 @@ export interface CursorEvent {
  */
 export type MprOrientation = 'axial' | 'sagittal' | 'coronal';
 /** What the left mouse button does on the slice views. */
-export type PrimaryTool = 'windowLevel' | 'ruler' | 'crosshairs' | 'brush' | 'eraser';
+export type PrimaryTool = 'windowLevel' | 'ruler' | 'crosshairs' | 'brush' | 'eraser' | 'scissors' | 'pick';
+
+/** The left-button tools whose strokes the app handles itself (not Cornerstone's). */
+type OwnTool = 'brush' | 'eraser' | 'scissors' | 'pick';
+const OWN_TOOLS: readonly PrimaryTool[] = ['brush', 'eraser', 'scissors', 'pick'];
 
 /** A brush or eraser stroke as the pointer draws it, in patient LPS mm on the view's plane. */
 export interface StrokeEvent {
   readonly phase: 'start' | 'move' | 'end';
-  readonly tool: 'brush' | 'eraser';
+  readonly tool: OwnTool;
+  /** The view's up direction (unit, LPS): rectangles are drawn square to it. */
+  readonly viewUpLps: Vec3;
   readonly pointLps: Vec3;
   /** The view's plane normal (unit, LPS). */
   readonly normalLps: Vec3;
@@ -105,7 +111,7 @@ export class MprViewer {
       cursor.hidden = true;
       el.appendChild(cursor);
       this.brushCursors.push(cursor);
-      const at = (ev: MouseEvent): { pointLps: Vec3; normalLps: Vec3; px: number; x: number; y: number } | undefined => {
+      const at = (ev: MouseEvent): { pointLps: Vec3; normalLps: Vec3; viewUpLps: Vec3; px: number; x: number; y: number } | undefined => {
         const viewport = this.engine?.getViewport(`${o}-${this.id}`) as Types.IVolumeViewport | undefined;
         if (!viewport) return undefined;
         const rect = el.getBoundingClientRect();
@@ -116,9 +122,17 @@ export class MprViewer {
         const n = viewPlaneNormal ?? [0, 0, 1];
         const up = viewUp ?? [0, 1, 0];
         const edge = viewport.worldToCanvas([world[0] + up[0] * this.brushRadiusMm, world[1] + up[1] * this.brushRadiusMm, world[2] + up[2] * this.brushRadiusMm] as Types.Point3);
-        return { pointLps: [world[0], world[1], world[2]], normalLps: [n[0], n[1], n[2]], px: Math.hypot(edge[0] - x, edge[1] - y), x, y };
+        return { pointLps: [world[0], world[1], world[2]], normalLps: [n[0], n[1], n[2]], viewUpLps: [up[0], up[1], up[2]], px: Math.hypot(edge[0] - x, edge[1] - y), x, y };
       };
+      const own = (): OwnTool | undefined => (OWN_TOOLS.includes(this.primary) ? (this.primary as OwnTool) : undefined);
       const painting = (): 'brush' | 'eraser' | undefined => (this.primary === 'brush' || this.primary === 'eraser' ? this.primary : undefined);
+      // The scissors' outline as it is drawn (canvas pixels).
+      const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+      svg.setAttribute('class', 'scissors-outline');
+      const path = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+      svg.appendChild(path);
+      el.appendChild(svg);
+      let outline: string[] = [];
       const move = (ev: MouseEvent): void => {
         const p = at(ev);
         if (!p) return;
@@ -131,10 +145,17 @@ export class MprViewer {
           cursor.style.width = cursor.style.height = `${2 * p.px}px`;
           cursor.dataset.tool = tool;
         }
-        if (tool && this.stroking === o) this.onStroke?.({ phase: 'move', tool, pointLps: p.pointLps, normalLps: p.normalLps });
+        const active = own();
+        if (active && this.stroking === o) {
+          if (active === 'scissors') {
+            outline.push(`${p.x},${p.y}`);
+            path.setAttribute('points', outline.join(' '));
+          }
+          this.onStroke?.({ phase: 'move', tool: active, pointLps: p.pointLps, normalLps: p.normalLps, viewUpLps: p.viewUpLps });
+        }
       };
       const down = (ev: MouseEvent): void => {
-        const tool = painting();
+        const tool = own();
         if (!tool || ev.button !== 0) return;
         const p = at(ev);
         if (!p) return;
@@ -142,14 +163,18 @@ export class MprViewer {
         // Painting takes the keyboard focus back from any field (so Ctrl+Z undoes the stroke).
         if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
         this.stroking = o;
-        this.onStroke?.({ phase: 'start', tool, pointLps: p.pointLps, normalLps: p.normalLps });
+        outline = tool === 'scissors' ? [`${p.x},${p.y}`] : [];
+        path.setAttribute('points', outline.join(' '));
+        this.onStroke?.({ phase: 'start', tool, pointLps: p.pointLps, normalLps: p.normalLps, viewUpLps: p.viewUpLps });
       };
       const up = (ev: MouseEvent): void => {
-        const tool = painting();
+        const tool = own();
         if (this.stroking !== o || !tool) return;
         this.stroking = undefined;
+        outline = [];
+        path.setAttribute('points', '');
         const p = at(ev);
-        if (p) this.onStroke?.({ phase: 'end', tool, pointLps: p.pointLps, normalLps: p.normalLps });
+        if (p) this.onStroke?.({ phase: 'end', tool, pointLps: p.pointLps, normalLps: p.normalLps, viewUpLps: p.viewUpLps });
       };
       const leave = (): void => {
         cursor.hidden = true;
@@ -165,6 +190,7 @@ export class MprViewer {
         window.removeEventListener('mouseup', up);
         el.removeEventListener('mouseleave', leave);
         cursor.remove();
+        svg.remove();
       });
     }
   }

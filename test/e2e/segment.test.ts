@@ -4,8 +4,9 @@ import type { Page } from 'playwright-core';
 import { listInputFiles, nodeCodecs } from '../../src/cli/nodeIo';
 import { loadVolume, scanFiles } from '../../src/core/dicom/load';
 import { hashBytes, parseRecipe, replayRecipe, voxelsPerLabel } from '../../src/core/segmentation/recipe';
-import { lpsToIjk } from '../../src/core/volume/volume';
+import { ijkToLps, lpsToIjk } from '../../src/core/volume/volume';
 import type { Step } from '../../src/core/segmentation/steps';
+import { dot } from '../../src/core/geometry/vec3';
 import { countInRange } from '../../src/core/segmentation/threshold';
 import { parseBinaryStl } from '../helpers/meshParsers';
 import { type BrowserSession, canvasPixels, openBrowser, screenshotPath } from './browser';
@@ -195,6 +196,45 @@ describe('segment in the browser: segment list, threshold, brush, undo/redo, rec
       const wallMm = wallRun(axis) * s;
       expect(Math.abs(wallMm - 3), `wall along axis ${axis}: ${wallMm} mm`).toBeLessThanOrEqual(s);
     }
+
+    // Scissors: a rectangle on the axial view erases the left part of the shell through every slice.
+    await page.getByRole('button', { name: 'Scissors' }).click();
+    expect(await page.getByRole('button', { name: 'Scissors' }).getAttribute('title')).toMatch(/\(X\)$/);
+    await page.getByRole('combobox', { name: 'Scissors shape' }).selectOption('rectangle');
+    const shell = await voxels(page, 1);
+    await axial.scrollIntoViewIfNeeded();
+    const now = (await axial.boundingBox())!;
+    await page.mouse.move(now.x + now.width * 0.2, now.y + now.height * 0.2);
+    await page.mouse.down();
+    await page.mouse.move(now.x + now.width * 0.44, now.y + now.height * 0.8, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => voxels(page, 1), { timeout: 30_000 }).toBeLessThan(shell * 0.75);
+    const [again] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save recipe' }).click()]);
+    const cutRecipe = parseRecipe(readFileSync(await again.path(), 'utf8'));
+    const cut = cutRecipe.steps[3] as Extract<Step, { op: 'scissors' }>;
+    expect(cut.op).toBe('scissors');
+    expect(cut.cut.shape.kind).toBe('rectangle');
+    // The axial view looks along the slice direction (the phantom's slices are tilted 3°).
+    expect(Math.abs(dot(cut.cut.normalLps, volume.directionLps[2]))).toBeGreaterThan(0.99);
+    const cutLabels = replayRecipe(cutRecipe, volume).labels;
+    expect(hashBytes(cutLabels)).toBe(cutRecipe.result?.labelsHash);
+    expect(voxelsPerLabel(cutLabels)['1']).toBe(await voxels(page, 1));
+    // Through the whole volume: no voxel of the shell is left whose centre projects (along the
+    // axial normal) into the drawn rectangle, in any slice; and some remain outside it.
+    if (cut.cut.shape.kind !== 'rectangle') throw new Error('expected a rectangle');
+    const { cornerLps: a, oppositeCornerLps: b } = cut.cut.shape;
+    const [nxy, nyy] = [volume.dimensions[0], volume.dimensions[1]];
+    let inside = 0;
+    let outside = 0;
+    for (let v = 0; v < cutLabels.length; v++) {
+      if (cutLabels[v] !== 1) continue;
+      const p = ijkToLps(volume, [v % nxy, Math.floor(v / nxy) % nyy, Math.floor(v / (nxy * nyy))]);
+      const within = p[0] >= Math.min(a[0], b[0]) && p[0] <= Math.max(a[0], b[0]) && p[1] >= Math.min(a[1], b[1]) && p[1] <= Math.max(a[1], b[1]);
+      if (within) inside++;
+      else outside++;
+    }
+    expect(inside).toBe(0);
+    expect(outside).toBe(voxelsPerLabel(cutLabels)['1']);
     expect(browser.errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { HuRange } from '../segmentation/presets';
 import { thresholdMask } from '../segmentation/threshold';
-import { keepLargestIsland } from '../segmentation/islands';
+import { keepLargest as keepLargestPiece } from '../segmentation/islands';
 import type { VolumeGeometry, VoxelArray } from '../volume/volume';
 import type { SegmentMesh, TriangleMesh } from './mesh';
 import type { SurfaceKernel } from './surfaceKernel';
@@ -38,8 +38,7 @@ export function segmentRange(
   let selectedVoxels = 0;
   for (let i = 0; i < mask.length; i++) selectedVoxels += mask[i];
   if (!keepLargest || selectedVoxels === 0) return { mask, selectedVoxels, keptVoxels: selectedVoxels };
-  const largest = keepLargestIsland(mask, dimensions);
-  mask.set(largest);
+  keepLargestPiece(mask, { dimensions, spacingMm: [1, 1, 1] }, 6, mask);
   let keptVoxels = 0;
   for (let i = 0; i < mask.length; i++) keptVoxels += mask[i];
   return { mask, selectedVoxels, keptVoxels };
@@ -51,8 +50,7 @@ export function segmentLabel(labels: Uint8Array, label: number, dimensions: read
   let selectedVoxels = 0;
   for (let i = 0; i < labels.length; i++) selectedVoxels += mask[i] = labels[i] === label ? 1 : 0;
   if (!keepLargest || selectedVoxels === 0) return { mask, selectedVoxels, keptVoxels: selectedVoxels };
-  const largest = keepLargestIsland(mask, dimensions);
-  mask.set(largest);
+  keepLargestPiece(mask, { dimensions, spacingMm: [1, 1, 1] }, 6, mask);
   let keptVoxels = 0;
   for (let i = 0; i < mask.length; i++) keptVoxels += mask[i];
   return { mask, selectedVoxels, keptVoxels };

@@ -2,6 +2,8 @@ import type { EditRegion, ProposalMode } from './edit';
 import type { Connectivity, LabelGrid, VoxelBox } from './grid';
 import { fillCavities, fillHolesPerSlice } from './fillHoles';
 import { growFromSeeds } from './growCut';
+import { scissorsMask } from './scissors';
+import type { ScissorsRegion } from './scissors';
 import { fillBetweenSlices } from './interpolate';
 import type { SliceAxis } from './fillHoles';
 import { hollowMask } from './hollow';
@@ -48,6 +50,12 @@ export type EffectStep = (
   | { readonly op: 'grow-from-seeds'; readonly labels?: readonly number[]; readonly distancePenaltyPerMm?: number; readonly marginFraction?: number }
   /** Fill between slices: interpolates every segment between the slices segmented along an axis. */
   | { readonly op: 'fill-between-slices'; readonly axis: 'i' | 'j' | 'k'; readonly labels?: readonly number[] }
+  /**
+   * Scissors: a shape drawn on a view cuts through the volume along the view's normal (or within
+   * a depth). 'erase' removes the segment's voxels (scope 'all': every segment's) in the cut;
+   * 'fill' adds the cut to the segment (scope 'segment': empty voxels only).
+   */
+  | { readonly op: 'scissors'; readonly label: number; readonly cut: ScissorsRegion; readonly operation: 'erase' | 'fill'; readonly scope?: 'segment' | 'all' }
   /** Clears every segment outside a box of voxels. */
   | { readonly op: 'crop'; readonly box: VoxelBox }
 ) & { readonly region?: EditRegion };
@@ -66,6 +74,8 @@ export interface EffectWrite {
   readonly mask: Uint8Array;
   /** Default 'replace': the segment becomes the mask (inside the step's region). */
   readonly mode?: ProposalMode;
+  /** Overrides the step region's `overwrite` for this write. */
+  readonly overwrite?: boolean;
 }
 
 export interface EffectResult {
@@ -182,6 +192,15 @@ export const EFFECTS: EffectTable = {
       const labels = s.labels ?? c.segments.map((x) => x.label);
       const filled = fillBetweenSlices(c.labels, c.grid, { axis: ({ i: 0, j: 1, k: 2 } as const)[s.axis], labels });
       return { writes: labels.map((label) => ({ label, mask: filled.labels.map((x) => (x === label ? 1 : 0)), mode: 'add' as const })) };
+    },
+  },
+  scissors: {
+    labels: (s) => [s.label],
+    run: (s, c) => {
+      const mask = scissorsMask(c.volume, s.cut);
+      if (s.operation === 'fill') return { writes: [{ label: s.label, mask, mode: 'add', overwrite: s.scope === 'all' }] };
+      const labels = s.scope === 'all' ? c.segments.map((x) => x.label) : [s.label];
+      return { writes: labels.map((label) => ({ label, mask, mode: 'remove' as const })) };
     },
   },
   crop: {

@@ -113,9 +113,9 @@ export function applyStep(seg: Segmentation, volume: EditVolume, step: Step): St
       const result = effect.run(step, { labels: seg.labels, grid, volume, segments: seg.segments, segmentMask: (label: number) => segmentMask(seg.labels, label) });
       if (result.segments) seg.segments = result.segments;
       const region = 'region' in step ? step.region : undefined;
-      for (const { label, mask, mode } of result.writes) {
+      for (const { label, mask, mode, overwrite } of result.writes) {
         const p = maskProposal(seg.labels, grid, label, mask);
-        if (p) keep(applyProposal(target, p.box, p.proposal, label, mode ?? 'replace', region));
+        if (p) keep(applyProposal(target, p.box, p.proposal, label, mode ?? 'replace', overwrite === undefined ? region : { ...region, overwrite }));
       }
     }
   }
