@@ -39,7 +39,9 @@ export interface GrowFromSeedsOptions {
    * previous seed still holds its label) and the grid, the options and the region of interest
    * are unchanged; otherwise the growth is recomputed from scratch. Either way the costs equal a
    * full run's and so do the labels, up to ties between equal-cost seeds. Incremental work is
-   * proportional to the voxels that change label or cost. `previous` is not modified.
+   * proportional to the voxels that change label or cost (plus one scan of the seeds). The
+   * previous result's `state` is reused and updated in place (no copy of the box); its
+   * `labels` array is not touched unless it is also `into`.
    */
   readonly previous?: GrowFromSeedsResult;
   /** Write the labelmap here (every voxel is overwritten) instead of allocating a new one. */
@@ -59,7 +61,11 @@ export interface GrowFromSeedsResult {
   readonly state: GrowCutState;
 }
 
-/** Opaque refinement state: costs and labels over the padded box, and the seeds that produced them. */
+/**
+ * Opaque refinement state: costs and labels over the padded box, and the seeds that produced
+ * them. A refinement updates it in place (and returns it again), so it always describes the
+ * latest seeds it was grown from; results sharing it stay valid `previous` values.
+ */
 export interface GrowCutState {
   readonly grid: readonly [number, number, number];
   readonly spacingMm: readonly [number, number, number];
@@ -72,6 +78,10 @@ export interface GrowCutState {
    * the step costs are integers, else Float32 (padding −Infinity).
    */
   readonly costs: Int32Array | Float32Array;
+  /** The volume's values over the padded box (Int16 for integer step costs, else Float32). */
+  readonly values: Int16Array | Float32Array;
+  /** The largest step cost in the box (sizes the bucket queue). */
+  readonly maxStep: number;
   /** Label per voxel of the padded box. */
   readonly labels: Uint8Array;
   /** The seed labelmap restricted to the box (unpadded layout). */
@@ -132,57 +142,73 @@ export function growFromSeeds(voxels: VoxelArray, grid: LabelGrid, seeds: Uint8A
     sameBox(prev.box, box) &&
     seedsOnlyAdded(prev.seeds, seeds, box, grid.dimensions);
 
-  const values = integerCosts ? new Int16Array(paddedCount) : new Float32Array(paddedCount);
-  const costs = canRefine ? prev.costs.slice() : integerCosts ? new Int32Array(paddedCount) : new Float32Array(paddedCount);
-  const labels = canRefine ? prev.labels.slice() : new Uint8Array(paddedCount);
-  const boxSeeds = new Uint8Array(bx * by * bz);
-  const padding = integerCosts ? -1 : -Infinity;
-  const unreached = integerCosts ? UNREACHED : Infinity;
+  if (options.into) checkGrid(options.into, grid, 'output labelmap');
+  // A refinement continues in the previous state's arrays (updated in place, so the state
+  // always matches the seeds it records); a full run starts new ones.
+  const values = canRefine ? prev.values : integerCosts ? new Int16Array(paddedCount) : new Float32Array(paddedCount);
+  const costs = canRefine ? prev.costs : integerCosts ? new Int32Array(paddedCount) : new Float32Array(paddedCount);
+  const labels = canRefine ? prev.labels : new Uint8Array(paddedCount);
+  const boxSeeds = canRefine ? prev.seeds : new Uint8Array(bx * by * bz);
   const queued: number[] = [];
-
-  // Copy values and seeds into box layouts; set up costs and the initial queue.
-  if (!canRefine) costs.fill(padding);
   const nxy = nx * ny;
-  let minValue = Infinity;
-  let maxValue = -Infinity;
-  let s = 0;
-  for (let k = 0; k < bz; k++) {
-    for (let j = 0; j < by; j++) {
-      const src = min[0] + (min[1] + j) * nx + (min[2] + k) * nxy;
-      const dst = 1 + (j + 1) * px + (k + 1) * pxy;
-      for (let i = 0; i < bx; i++, s++) {
-        const p = dst + i;
-        const value = voxels[src + i];
-        values[p] = value;
-        if (value < minValue) minValue = value;
-        if (value > maxValue) maxValue = value;
-        const seed = seeds[src + i];
-        boxSeeds[s] = seed;
-        if (canRefine) {
-          if (seed !== 0 && prev.seeds[s] === 0) {
-            costs[p] = 0;
-            labels[p] = seed;
-            queued.push(p);
-          }
-        } else if (seed !== 0) {
-          costs[p] = 0;
-          labels[p] = seed;
-          queued.push(p);
-        } else {
-          costs[p] = unreached;
+  let maxStep = canRefine ? prev.maxStep : 0;
+
+  if (canRefine) {
+    // Only the added seed voxels start a search.
+    let s = 0;
+    for (let k = 0; k < bz; k++) {
+      for (let j = 0; j < by; j++) {
+        const src = min[0] + (min[1] + j) * nx + (min[2] + k) * nxy;
+        const dst = 1 + (j + 1) * px + (k + 1) * pxy;
+        for (let i = 0; i < bx; i++, s++) {
+          const seed = seeds[src + i];
+          if (seed === 0 || boxSeeds[s] !== 0) continue;
+          boxSeeds[s] = seed;
+          costs[dst + i] = 0;
+          labels[dst + i] = seed;
+          queued.push(dst + i);
         }
       }
     }
+  } else {
+    // Copy values and seeds into box layouts; set up costs and the initial queue.
+    costs.fill(integerCosts ? -1 : -Infinity);
+    const unreached = integerCosts ? UNREACHED : Infinity;
+    let minValue = Infinity;
+    let maxValue = -Infinity;
+    let s = 0;
+    for (let k = 0; k < bz; k++) {
+      for (let j = 0; j < by; j++) {
+        const src = min[0] + (min[1] + j) * nx + (min[2] + k) * nxy;
+        const dst = 1 + (j + 1) * px + (k + 1) * pxy;
+        for (let i = 0; i < bx; i++, s++) {
+          const p = dst + i;
+          const value = voxels[src + i];
+          values[p] = value;
+          if (value < minValue) minValue = value;
+          if (value > maxValue) maxValue = value;
+          const seed = seeds[src + i];
+          boxSeeds[s] = seed;
+          if (seed !== 0) {
+            costs[p] = 0;
+            labels[p] = seed;
+            queued.push(p);
+          } else {
+            costs[p] = unreached;
+          }
+        }
+      }
+    }
+    maxStep = maxValue - minValue + Math.max(...steps);
   }
 
   const strides: [number, number, number] = [1, px, pxy];
   const visitedVoxels =
     costs instanceof Int32Array
-      ? dial(values as Int16Array, costs, labels, queued, strides, steps, maxValue - minValue + Math.max(...steps))
-      : heapSearch(values as Float32Array, costs, labels, queued, strides, steps);
+      ? dial(values as Int16Array, costs, labels, queued, strides, steps, maxStep)
+      : heapSearch(values as Float32Array, costs as Float32Array, labels, queued, strides, steps);
 
   const out = options.into ?? new Uint8Array(nx * ny * nz);
-  checkGrid(out, grid, 'output labelmap');
   if (options.into) out.fill(0);
   for (let k = 0; k < bz; k++) {
     for (let j = 0; j < by; j++) {
@@ -196,7 +222,7 @@ export function growFromSeeds(voxels: VoxelArray, grid: LabelGrid, seeds: Uint8A
     box,
     incremental: canRefine,
     visitedVoxels,
-    state: { grid: [nx, ny, nz], spacingMm: [sx, sy, sz], box, marginFraction, minMarginVoxels, distancePenaltyPerMm: penalty, costs, labels, seeds: boxSeeds },
+    state: canRefine ? prev : { grid: [nx, ny, nz], spacingMm: [sx, sy, sz], box, marginFraction, minMarginVoxels, distancePenaltyPerMm: penalty, maxStep, values, costs, labels, seeds: boxSeeds },
   };
 }
 

@@ -42,7 +42,11 @@ export interface FillBetweenSlicesResult {
  * empty. Only voxels that are 0 in the input are filled (other segments are never
  * overwritten); where two labels' interpolations claim the same voxel, the deeper one (lower d)
  * wins. The interpolated shape is always within the union of the two key shapes' bounding
- * boxes, so the work is proportional to the segmented area, not the slice size.
+ * boxes, so the work is proportional to the segmented area, not the slice size. Each key
+ * slice's distance map is computed once (shared by the gaps on both sides); along i, whose
+ * slices are strided in memory, the volume is walked in row order instead of slice by slice.
+ * On large volumes pass `into` (the input itself for an in-place fill) to skip allocating and
+ * copying a whole labelmap.
  *
  * Like any distance-based interpolation, the shapes must overlap between key slices: a shape
  * that moves by more than about half its radius per slice thins in between (and disjoint keys

@@ -111,8 +111,18 @@ describe('growFromSeeds', () => {
     expect(refined.labels).toEqual(full.labels);
     expect(refined.visitedVoxels).toBeLessThan(full.visitedVoxels / 10);
     expect(full.labels).toEqual(first.labels.map((x, v) => (blobB[v] ? 3 : x)));
-    // `previous` is not modified by a refinement.
-    expect(growFromSeeds(voxels, grid, baseSeeds()).labels).toEqual(first.labels);
+    // The refinement reused the first result's state (updated in place), not its labels.
+    expect(refined.state).toBe(first.state);
+    expect(first.labels).toEqual(growFromSeeds(voxels, grid, baseSeeds()).labels);
+    // Refining again from either result stays correct: the shared state records the latest seeds.
+    for (let i = 37; i <= 41; i++) seeds[idx(i, 8, 7)] = 0; // erasing a stroke forces a full rerun
+    const again = growFromSeeds(voxels, grid, seeds, { previous: first });
+    expect(again.incremental).toBe(false);
+    expect(again.labels).toEqual(first.labels);
+    seeds[idx(39, 8, 7)] = 3;
+    const third = growFromSeeds(voxels, grid, seeds, { previous: again });
+    expect(third.incremental).toBe(true);
+    expect(third.labels).toEqual(full.labels);
   });
 
   it('incremental refinement gives the same costs as a full rerun on noisy data', () => {
