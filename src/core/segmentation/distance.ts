@@ -1,4 +1,5 @@
 import { checkGrid, gridVoxels, type LabelGrid, type VoxelBox } from './grid';
+import { nextNonZero, nextZero } from './islands';
 
 /**
  * Exact Euclidean distance transforms on anisotropic grids, in millimetres.
@@ -365,25 +366,81 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
   const ringN = Math.min(2 * rz + 1, z1 - z0);
   const W = new Uint8Array(ringN * plane);
   const slotOf = new Int32Array(2 * rz + 1);
+  const wWords = new Uint32Array(W.buffer, 0, W.length >> 2);
+  // Per ring slot and row, the range of columns [wLo, wHi] where W may be set (empty: wLo > wHi).
+  const wLo = new Int32Array(ringN * by).fill(bx);
+  const wHi = new Int32Array(ringN * by).fill(-1);
+  const slotIx = new Int32Array(2 * rz + 1);
+  // Whole 4-byte words of the mask are skipped when looking for runs (see islands.ts).
+  const wb = (4 - (mask.byteOffset & 3)) & 3;
+  const words = new Uint32Array(mask.buffer, mask.byteOffset + Math.min(wb, mask.length), Math.max(0, (mask.length - wb) >> 2));
   const finish = (f: number): void => {
-    const base = ((f - z0) % ringN) * plane;
+    const s = (f - z0) % ringN;
+    const base = s * plane;
     for (let j = 0; j < by; j++) {
       const m = x0 + (y0 + j) * nx + f * nxy;
       const w = base + j * bx;
+      const r = s * by + j;
+      const lo = wLo[r];
+      const hi = wHi[r];
       if (combine === 'grow') {
-        for (let i = 0; i < bx; i++) if (W[w + i] !== 0 || mask[m + i] !== 0) out[m + i] = 1;
+        // The mask's runs, then W where it may be set.
+        const stop = m + bx;
+        let x = m;
+        while (x < stop) {
+          const a = nextNonZero(mask, words, wb, x, stop);
+          if (a >= stop) break;
+          x = nextZero(mask, words, wb, a, stop);
+          out.fill(1, a, x);
+        }
+        if (lo <= hi) {
+          const wStop = w + hi + 1;
+          let y = w + lo;
+          while (y < wStop) {
+            const a = nextNonZero(W, wWords, 0, y, wStop);
+            if (a >= wStop) break;
+            y = nextZero(W, wWords, 0, a, wStop);
+            out.fill(1, m + a - w, m + y - w);
+          }
+        }
       } else if (combine === 'shrink') {
-        for (let i = 0; i < bx; i++) if (W[w + i] === 0 && mask[m + i] !== 0) out[m + i] = 1;
+        // The mask's runs, less W where it may be set.
+        const stop = m + bx;
+        let x = m;
+        while (x < stop) {
+          const a = nextNonZero(mask, words, wb, x, stop);
+          if (a >= stop) break;
+          x = nextZero(mask, words, wb, a, stop);
+          const ia = a - m;
+          const ib = x - m;
+          if (ib <= lo || ia > hi) {
+            out.fill(1, a, x);
+            continue;
+          }
+          if (ia < lo) out.fill(1, a, m + lo);
+          const c = ia > lo ? ia : lo;
+          const d = ib - 1 < hi ? ib - 1 : hi;
+          for (let i = c; i <= d; i++) if (W[w + i] === 0) out[m + i] = 1;
+          if (ib - 1 > hi) out.fill(1, m + hi + 1, x);
+        }
       } else {
-        for (let i = 0; i < bx; i++) if (W[w + i] !== 0 && (mask[m + i] === 0) !== srcZero) out[m + i] = mark;
+        for (let i = lo; i <= hi; i++) if (W[w + i] !== 0 && (mask[m + i] === 0) !== srcZero) out[m + i] = mark;
+      }
+      if (lo <= hi) {
+        W.fill(0, w + lo, w + hi + 1);
+        wLo[r] = bx;
+        wHi[r] = -1;
       }
     }
-    W.fill(0, base, base + plane);
   };
 
   for (let k = z0; k < z1; k++) {
     const slice = k * nxy;
-    for (let dz = -rz; dz <= rz; dz++) slotOf[dz + rz] = k + dz >= z0 && k + dz < z1 ? ((k + dz - z0) % ringN) * plane : -1;
+    for (let dz = -rz; dz <= rz; dz++) {
+      const inside = k + dz >= z0 && k + dz < z1;
+      slotIx[dz + rz] = inside ? (k + dz - z0) % ringN : -1;
+      slotOf[dz + rz] = inside ? slotIx[dz + rz] * plane : -1;
+    }
     const here = slotOf[rz];
     // Pass along j: rows to the nearest source in this column of the slice, capped at CAP.
     // Rows far from any source stay "all CAP" without being written.
@@ -443,6 +500,9 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
       const m = x0 + (y0 + j) * nx + slice;
       if (zEdge) {
         // Every non-source voxel of this row is within r. (The row's results still go to other slices below.)
+        const r = slotIx[rz] * by + j;
+        wLo[r] = 0;
+        wHi[r] = bx - 1;
         if (srcZero) {
           for (let i = 0; i < bx; i++) if (mask[m + i] !== 0) W[here + o + i] = 1;
         } else {
@@ -527,7 +587,14 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
         }
       }
       if (hi < 0) continue;
-      // Scatter to the slices each voxel reaches.
+      // Scatter to the slices each voxel reaches (at most rz each way), noting the columns touched.
+      for (let dz = -rz; dz <= rz; dz++) {
+        const si = slotIx[dz + rz];
+        if (si < 0) continue;
+        const r = si * by + j;
+        if (lo < wLo[r]) wLo[r] = lo;
+        if (hi > wHi[r]) wHi[r] = hi;
+      }
       for (let i = lo; i <= hi; i++) {
         let w = 0;
         if (!capRow && g[o + i] === 0) {
