@@ -29,7 +29,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-cli/**', 'node_modules/**', 'public/**', 'test-output/**', 'bench/.dist/**', 'bench/data/**', 'bench/results/**', 'src/kernel/assembly/**', 'src/kernel/build/**'] },
+  { ignores: ['dist/**', 'dist-cli/**', 'node_modules/**', 'public/**', 'test-output/**', 'bench/.dist/**', 'bench/.app-dist/**', 'bench/data/**', 'bench/results/**', 'src/kernel/assembly/**', 'src/kernel/build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
