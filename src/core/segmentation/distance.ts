@@ -242,10 +242,13 @@ export class Envelope {
 
 /**
  * The bounding box of the non-zero voxels (undefined when none), like `boundingBox` but
- * scanning each row only up to its first and from its end down to its last non-zero voxel.
+ * scanning each row only up to its first non-zero voxel and from its end down to the box's
+ * right side so far, whole zero 4-byte words at a time.
  */
 export function nonZeroBox(mask: Uint8Array, grid: Pick<LabelGrid, 'dimensions'>): VoxelBox | undefined {
   const [nx, ny, nz] = grid.dimensions;
+  const wb = (4 - (mask.byteOffset & 3)) & 3;
+  const words = new Uint32Array(mask.buffer, mask.byteOffset + Math.min(wb, mask.length), Math.max(0, (mask.length - wb) >> 2));
   let x0 = nx;
   let y0 = ny;
   let z0 = nz;
@@ -255,13 +258,19 @@ export function nonZeroBox(mask: Uint8Array, grid: Pick<LabelGrid, 'dimensions'>
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       const row = j * nx + k * nx * ny;
-      let a = 0;
-      while (a < nx && mask[row + a] === 0) a++;
-      if (a === nx) continue;
-      let b = nx - 1;
-      while (mask[row + b] === 0) b--;
-      if (a < x0) x0 = a;
-      if (b > x1) x1 = b;
+      const stop = row + nx;
+      const a = nextNonZero(mask, words, wb, row, stop);
+      if (a === stop) continue;
+      if (a - row < x0) x0 = a - row;
+      // The last non-zero voxel matters only beyond x1: scan back from the row's end to there.
+      const from = Math.max(a, row + x1 + 1);
+      let b = stop - 1;
+      while (b >= from && mask[b] === 0) {
+        // Whole zero words at a time once aligned.
+        if (((b + 1 - wb) & 3) === 0 && b - 3 >= from && words[(b - 3 - wb) >> 2] === 0) b -= 4;
+        else b--;
+      }
+      if (b >= from && b - row > x1) x1 = b - row;
       if (j < y0) y0 = j;
       if (j > y1) y1 = j;
       if (k < z0) z0 = k;

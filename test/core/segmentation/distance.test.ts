@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   markWithinDistance,
+  nonZeroBox,
   reachVoxels,
   signedDistanceMm,
   squaredDistanceMm,
   squaredLimit,
 } from '../../../src/core/segmentation/distance';
-import type { LabelGrid } from '../../../src/core/segmentation/grid';
+import { boundingBox, type LabelGrid } from '../../../src/core/segmentation/grid';
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -178,4 +179,25 @@ describe('markWithinDistance (capped, box-restricted band)', () => {
           }
         }
       });
+});
+
+describe('nonZeroBox', () => {
+  it('equals boundingBox on sparse random masks at every byte alignment', () => {
+    const r = rng(77);
+    for (const dims of [
+      [13, 5, 4],
+      [32, 3, 3],
+      [7, 9, 2],
+    ] as [number, number, number][]) {
+      const n = dims[0] * dims[1] * dims[2];
+      for (let offset = 0; offset < 4; offset++) {
+        for (const p of [0, 0.002, 0.02, 0.3]) {
+          const buf = new Uint8Array(n + offset);
+          const mask = buf.subarray(offset);
+          for (let v = 0; v < n; v++) if (r() < p) mask[v] = 1 + Math.floor(r() * 255);
+          expect(nonZeroBox(mask, { dimensions: dims })).toEqual(boundingBox(mask, { dimensions: dims }));
+        }
+      }
+    }
+  });
 });
