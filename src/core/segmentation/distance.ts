@@ -376,6 +376,15 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
   const W = new Uint8Array(ringN * plane);
   const slotOf = new Int32Array(2 * rz + 1);
   const wWords = new Uint32Array(W.buffer, 0, W.length >> 2);
+  // Marks columns [qa, qb) of row offset o in the slices runLo2 … runHi2 away.
+  let runLo2 = 0;
+  let runHi2 = 0;
+  const markRun = (o: number, qa: number, qb: number): void => {
+    for (let dz = runLo2; dz <= runHi2; dz++) {
+      const at = slotOf[dz + rz] + o;
+      W.fill(1, at + qa, at + qb);
+    }
+  };
   // Per ring slot and row, the range of columns [wLo, wHi] where W may be set (empty: wLo > wHi).
   const wLo = new Int32Array(ringN * by).fill(bx);
   const wHi = new Int32Array(ringN * by).fill(-1);
@@ -546,7 +555,7 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
           let gi = g[o + i];
           if (gi === 0) {
             const a = i;
-            while (i + 1 < bx && g[o + i + 1] === 0) i++;
+            if (i + 1 < bx && g[o + i + 1] === 0) i = (srcZero ? nextNonZero(mask, words, wb, m + i + 1, m + bx) : nextZero(mask, words, wb, m + i + 1, m + bx)) - m - 1;
             env.push(a, 0, 0);
             if (i > a) env.push(i, 0, 0);
             if (a < lo) lo = a;
@@ -609,16 +618,31 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
         if (!capRow && g[o + i] === 0) {
           // A run of sources [i, b]: only those without sources both below and above (the ends
           // of runs along k) can be nearest to anything; they reach rz slices each way.
+          // (g is 0 exactly at the row's sources, so the run ends where the mask's run does.)
           let b = i;
-          while (b < hi && g[o + b + 1] === 0) b++;
+          if (b < hi && g[o + b + 1] === 0) {
+            const e = (srcZero ? nextNonZero(mask, words, wb, m + b + 1, m + hi + 1) : nextZero(mask, words, wb, m + b + 1, m + hi + 1)) - m - 1;
+            b = e;
+          }
           drow.fill(Infinity, i, b + 1);
-          const lo2 = k - rz < z0 ? z0 - k : -rz;
-          const hi2 = k + rz >= z1 ? z1 - 1 - k : rz;
-          for (let q = i; q <= b; q++) {
-            const below = hasPrev ? (mask[m + q - nxy] === 0) === srcZero : before[2];
-            if (below && (hasNext ? (mask[m + q + nxy] === 0) === srcZero : after[2])) continue;
-            // Sources themselves are marked too; only non-source voxels of W reach `out`.
-            for (let dz = lo2; dz <= hi2; dz++) W[slotOf[dz + rz] + o + q] = 1;
+          runLo2 = k - rz < z0 ? z0 - k : -rz;
+          runHi2 = k + rz >= z1 ? z1 - 1 - k : rz;
+          // Sources themselves are marked too; only non-source voxels of W reach `out`.
+          if (!(hasPrev || before[2]) || !(hasNext || after[2])) markRun(o, i, b + 1);
+          else {
+            // The columns of [i, b] whose neighbour below or above is not a source, by runs.
+            for (let side = 0; side < 2; side++) {
+              if (side === 0 ? !hasPrev : !hasNext) continue;
+              const n = side === 0 ? m - nxy : m + nxy;
+              const stop = n + b + 1;
+              let x = n + i;
+              while (x < stop) {
+                const a = srcZero ? nextNonZero(mask, words, wb, x, stop) : nextZero(mask, words, wb, x, stop);
+                if (a >= stop) break;
+                x = srcZero ? nextZero(mask, words, wb, a, stop) : nextNonZero(mask, words, wb, a, stop);
+                markRun(o, a - n, x - n);
+              }
+            }
           }
           i = b;
           continue;
