@@ -467,12 +467,7 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
     for (let j = 0; j < by; j++) {
       const m = x0 + (y0 + j) * nx + slice;
       const o = j * bx;
-      let src = false;
-      if (srcZero) {
-        for (let i = 0; i < bx; i++) if (mask[m + i] === 0) { src = true; break; }
-      } else {
-        for (let i = 0; i < bx; i++) if (mask[m + i] !== 0) { src = true; break; }
-      }
+      const src = (srcZero ? nextZero(mask, words, wb, m, m + bx) : nextNonZero(mask, words, wb, m, m + bx)) < m + bx;
       if (!src && prevCap) {
         rowCap[j] = 1;
         continue;
