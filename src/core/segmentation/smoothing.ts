@@ -359,8 +359,11 @@ function labelBox(labels: Uint8Array, grid: LabelGrid, label: number): VoxelBox 
   return x1 < 0 ? undefined : { min: [x0, y0, z0], max: [x1 + 1, y1 + 1, z1 + 1] };
 }
 
-/** Receives each smoothed slice: values for the box's rows, `bx` per row. */
-type SliceSink = (k: number, values: Float32Array, lo: readonly number[], hi: readonly number[]) => void;
+/**
+ * Receives each smoothed slice: values for the box's rows, `bx` per row; `rowNZ[j]` is 0 when
+ * row j is known to be all zeros.
+ */
+type SliceSink = (k: number, values: Float32Array, lo: readonly number[], hi: readonly number[], rowNZ: Uint8Array) => void;
 
 /**
  * Separable Gaussian of the indicator of `label` (non-zero voxels when label < 0), slice by
@@ -402,6 +405,11 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
   const lastZ = new Int32Array(plane);
   const offZ = new Int32Array(2 * rz + 1);
   const any = label < 0;
+  // Rows known to be all zeros: xAny per row of X (the slice held voxels in it); ringNZ per ring
+  // row (some row within ry had voxels); zNZ per row of Z (some ring row it reads is not zero).
+  const xAny = new Uint8Array(by);
+  const ringNZ = new Uint8Array(ringN * by);
+  const zNZ = new Uint8Array(by);
 
   /** Slice t of the box (local index), smoothed along i and j, into its ring slot. */
   const smoothIJ = (t: number): void => {
@@ -411,9 +419,11 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
       const m = x0 + (y0 + j) * nx + k * nxy;
       const o = j * bx;
       let i = 0;
+      xAny[j] = 0;
       while (i < bx) {
         while (i < bx && (any ? labels[m + i] === 0 : labels[m + i] !== label)) i++;
         if (i === bx) break;
+        xAny[j] = 1;
         const a = i;
         while (i < bx && (any ? labels[m + i] !== 0 : labels[m + i] === label)) i++;
         const b = i - 1;
@@ -426,6 +436,14 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
     }
     // Along j: rows are the planes; windows of one value are copied.
     const dst = (((z0 + t) % ringN) * plane) | 0;
+    const rowBase = ((z0 + t) % ringN) * by;
+    let held = 0; // rows with voxels among [jj − ry, jj + ry]
+    for (let j = 0; j < ry && j < by; j++) held += xAny[j];
+    for (let jj = 0; jj < by; jj++) {
+      if (jj + ry < by) held += xAny[jj + ry];
+      ringNZ[rowBase + jj] = held > 0 ? 1 : 0;
+      if (jj - ry >= 0) held -= xAny[jj - ry];
+    }
     lastY.fill(0);
     let ingested = 0;
     for (let jj = 0; jj < by; jj++) {
@@ -467,16 +485,27 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
       if (computed > 0) {
         const a = ((z0 + computed) % ringN) * plane;
         const b = ((z0 + computed - 1) % ringN) * plane;
-        if (halfOnly) {
-          for (let e = 0; e < plane; e++) if (ring[a + e] >= 0.5 !== ring[b + e] >= 0.5) lastZ[e] = computed;
-        } else {
-          for (let e = 0; e < plane; e++) if (ring[a + e] !== ring[b + e]) lastZ[e] = computed;
+        const ra = ((z0 + computed) % ringN) * by;
+        const rb = ((z0 + computed - 1) % ringN) * by;
+        for (let j = 0; j < by; j++) {
+          if (ringNZ[ra + j] === 0 && ringNZ[rb + j] === 0) continue; // both rows all zeros
+          const e1 = (j + 1) * bx;
+          if (halfOnly) {
+            for (let e = j * bx; e < e1; e++) if (ring[a + e] >= 0.5 !== ring[b + e] >= 0.5) lastZ[e] = computed;
+          } else {
+            for (let e = j * bx; e < e1; e++) if (ring[a + e] !== ring[b + e]) lastZ[e] = computed;
+          }
         }
       }
     }
     const limit = Math.max(t - rz, 0);
     for (let d = 0; d <= 2 * rz; d++) offZ[d] = ((z0 + Math.min(Math.max(t + d - rz, 0), bz - 1)) % ringN) * plane;
     const c = offZ[rz];
+    zNZ.fill(0);
+    for (let d = 0; d <= 2 * rz; d++) {
+      const rr = (offZ[d] / plane) * by;
+      for (let j = 0; j < by; j++) zNZ[j] |= ringNZ[rr + j];
+    }
     // Copy, then convolve each span of elements whose window changes, tap by tap.
     Z.set(ring.subarray(c, c + plane));
     let e0 = 0;
@@ -493,7 +522,7 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
       }
       e0 = e1;
     }
-    sink(z0 + t, Z, lo, hi);
+    sink(z0 + t, Z, lo, hi, zNZ);
   }
 }
 
@@ -518,10 +547,11 @@ export function gaussianSmooth(mask: Uint8Array, grid: LabelGrid, sigmaMm: numbe
     return out;
   }
   const [nx, ny] = grid.dimensions;
-  gaussianSlices(mask, grid, -1, sigmaMm, (k, Z, lo, hi) => {
+  gaussianSlices(mask, grid, -1, sigmaMm, (k, Z, lo, hi, rowNZ) => {
     const bx = hi[0] - lo[0];
     const by = hi[1] - lo[1];
     for (let j = 0; j < by; j++) {
+      if (rowNZ[j] === 0) continue;
       const m = lo[0] + (lo[1] + j) * nx + k * nx * ny;
       const o = j * bx;
       for (let i = 0; i < bx; i++) if (Z[o + i] >= 0.5) out[m + i] = 1;
