@@ -15,6 +15,7 @@ import { thresholdMask } from '../core/segmentation/threshold';
 import { getVolume } from './volumeRegistry';
 import { lpsToIjk } from '../core/volume/volume';
 import type { ScissorsShape } from '../core/segmentation/scissors';
+import type { SegmentStatistics } from '../core/segmentation/statistics';
 
 /** A segment as the UI shows it: its step-recorded identity plus display settings (not steps). */
 export interface SegmentView extends SegmentInfo {
@@ -97,6 +98,9 @@ export interface SegmentationState {
   /** An effect, computed in the segmentation worker; cancellable. */
   runEffect(step: Step): Promise<void>;
   cancelEffect(): void;
+  /** Per-segment statistics, computed on request (for the labelmap at `revision`). */
+  readonly statistics?: { readonly revision: number; readonly rows: readonly SegmentStatistics[] };
+  computeStatistics(): Promise<void>;
   undo(): void;
   redo(): void;
   /** The session's steps as a recipe file (JSON text). */
@@ -370,6 +374,18 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
     },
     cancelEffect() {
       effectController?.abort();
+    },
+
+    async computeStatistics() {
+      const volume = getVolume(get().volumeId);
+      if (!volume || !segmentation) return;
+      const revision = get().revision;
+      try {
+        const rows = await worker.statistics(volume, segmentation.labels);
+        set({ statistics: { revision, rows } });
+      } catch (e) {
+        set({ error: `statistics: ${(e as Error).message}` });
+      }
     },
 
     undo() {

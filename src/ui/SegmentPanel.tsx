@@ -98,6 +98,7 @@ export function SegmentPanel() {
         </button>
       </div>
       <EffectsPanel />
+      <SegmentStatisticsTable unit={volume.unit} />
       {st.error && (
         <p role="alert" className="error">
           {st.error}
@@ -156,5 +157,48 @@ function SegmentRow({ s, active, voxelMm3 }: { s: SegmentView; active: boolean; 
         ✕
       </button>
     </li>
+  );
+}
+
+/** "Statistics": per segment voxels, volume, surface area and value mean ± std (computed in the worker). */
+function SegmentStatisticsTable({ unit }: { unit: string }) {
+  const st = useSegmentationStore();
+  if (!st.segments.length) return null;
+  const stale = st.statistics && st.statistics.revision !== st.revision;
+  const name = (label: number): string => st.segments.find((s) => s.label === label)?.name ?? `label ${label}`;
+  const n = (x: number | undefined, d: number): string => (x === undefined ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+  return (
+    <div className="segment-statistics">
+      <button type="button" onClick={() => void st.computeStatistics()}>
+        {st.statistics ? 'Update statistics' : 'Statistics'}
+      </button>
+      {stale && <span className="hint"> (edited since)</span>}
+      {st.statistics && (
+        <table aria-label="Segment statistics">
+          <thead>
+            <tr>
+              <th>Segment</th>
+              <th>Voxels</th>
+              <th>Volume (cm³)</th>
+              <th>Surface (cm²)</th>
+              <th>Mean ± SD ({unit || 'value'})</th>
+            </tr>
+          </thead>
+          <tbody>
+            {st.statistics.rows.map((r) => (
+              <tr key={r.label} data-label={r.label}>
+                <td>{name(r.label)}</td>
+                <td>{r.voxelCount.toLocaleString('en-US')}</td>
+                <td>{n(r.volumeMm3 / 1000, 2)}</td>
+                <td>{n(r.surfaceAreaMm2 === undefined ? undefined : r.surfaceAreaMm2 / 100, 1)}</td>
+                <td>
+                  {n(r.mean, 1)} ± {n(r.std, 1)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

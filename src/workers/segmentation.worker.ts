@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { serializeError } from '../core/errors';
 import { applyStep } from '../core/segmentation/steps';
+import { segmentStatistics } from '../core/segmentation/statistics';
 import type { EditVolume } from '../core/segmentation/steps';
 import type { SegmentationRequest, SegmentationResponse } from './segmentationProtocol';
 
@@ -17,6 +18,11 @@ scope.onmessage = (ev: MessageEvent<SegmentationRequest>) => {
       return;
     }
     if (!volume) throw new Error('segmentation worker: no volume');
+    if (msg.type === 'statistics') {
+      const statistics = segmentStatistics(msg.labels, volume, volume.voxels, { surface: 'mesh' });
+      scope.postMessage({ type: 'statistics', id: msg.id, statistics } satisfies SegmentationResponse);
+      return;
+    }
     const seg = { labels: msg.labels, segments: msg.segments };
     const outcome = applyStep(seg, volume, msg.step);
     const response: SegmentationResponse = { type: 'stepped', id: msg.id, deltas: outcome.deltas, segments: seg.segments };

@@ -2,6 +2,7 @@ import { VoxelprintError, deserializeError } from '../core/errors';
 import type { LabelDelta } from '../core/segmentation/delta';
 import type { EditVolume, SegmentInfo, Step } from '../core/segmentation/steps';
 import type { SegmentationRequest, SegmentationResponse } from './segmentationProtocol';
+import type { SegmentStatistics } from '../core/segmentation/statistics';
 
 /**
  * One worker for segmentation effects. `run` sends a copy of the labelmap and the step, and
@@ -31,6 +32,24 @@ export class SegmentationWorker {
     this.worker?.terminate();
     this.worker = undefined;
     this.volumeSent = undefined;
+  }
+
+  /** Per-segment statistics (voxels, mm³, surface area of the mesh, value mean/std/min/max). */
+  statistics(volume: EditVolume, labels: Uint8Array): Promise<readonly SegmentStatistics[]> {
+    const w = this.ensure(volume);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onMessage = (ev: MessageEvent<SegmentationResponse>): void => {
+        const m = ev.data;
+        if (m.id !== id) return;
+        w.removeEventListener('message', onMessage);
+        if (m.type === 'statistics') resolve(m.statistics);
+        else if (m.type === 'error') reject(deserializeError(m.error));
+      };
+      w.addEventListener('message', onMessage);
+      const copy = labels.slice();
+      w.postMessage({ type: 'statistics', id, labels: copy } satisfies SegmentationRequest, [copy.buffer]);
+    });
   }
 
   run(volume: EditVolume, labels: Uint8Array, segments: readonly SegmentInfo[], step: Step, signal?: AbortSignal): Promise<{ deltas: readonly LabelDelta[]; segments: readonly SegmentInfo[] }> {

@@ -1,6 +1,7 @@
 import type { SerializedError } from '../core/errors';
 import type { LabelDelta } from '../core/segmentation/delta';
 import type { EditVolume, SegmentInfo, Step } from '../core/segmentation/steps';
+import type { SegmentStatistics } from '../core/segmentation/statistics';
 
 /**
  * Messages between the page and the segmentation worker. The worker keeps the volume (sent once,
@@ -9,9 +10,11 @@ import type { EditVolume, SegmentInfo, Step } from '../core/segmentation/steps';
  */
 export type SegmentationRequest =
   | { readonly type: 'volume'; readonly id: number; readonly volume: EditVolume }
-  | { readonly type: 'step'; readonly id: number; readonly labels: Uint8Array; readonly segments: readonly SegmentInfo[]; readonly step: Step };
+  | { readonly type: 'step'; readonly id: number; readonly labels: Uint8Array; readonly segments: readonly SegmentInfo[]; readonly step: Step }
+  | { readonly type: 'statistics'; readonly id: number; readonly labels: Uint8Array };
 
 export type SegmentationResponse =
   | { readonly type: 'ready'; readonly id: number }
   | { readonly type: 'stepped'; readonly id: number; readonly deltas: readonly LabelDelta[]; readonly segments: readonly SegmentInfo[] }
+  | { readonly type: 'statistics'; readonly id: number; readonly statistics: readonly SegmentStatistics[] }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

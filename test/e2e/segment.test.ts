@@ -7,7 +7,8 @@ import { hashBytes, parseRecipe, replayRecipe, voxelsPerLabel } from '../../src/
 import { ijkToLps, lpsToIjk } from '../../src/core/volume/volume';
 import type { Step } from '../../src/core/segmentation/steps';
 import { dot } from '../../src/core/geometry/vec3';
-import { countInRange } from '../../src/core/segmentation/threshold';
+import { countInRange, thresholdMask } from '../../src/core/segmentation/threshold';
+import { maskStatistics } from '../../src/core/segmentation/statistics';
 import { parseBinaryStl } from '../helpers/meshParsers';
 import { type BrowserSession, canvasPixels, openBrowser, screenshotPath } from './browser';
 
@@ -63,6 +64,22 @@ describe('segment in the browser: segment list, threshold, brush, undo/redo, rec
     await name.fill('Skull <b>');
     await name.press('Enter');
     await expect.poll(() => page.getByRole('radio', { name: 'Edit Skull <b>' }).isChecked()).toBe(true);
+    // Statistics (computed in the worker): the skull's voxels, volume and mean HU, as in Node.
+    await page.getByRole('button', { name: 'Statistics' }).click();
+    const row = page.getByRole('table', { name: 'Segment statistics' }).locator('tbody tr');
+    await expect.poll(() => row.first().locator('td').allTextContents(), { timeout: 20_000 }).toHaveLength(5);
+    const cells = await row.first().locator('td').allTextContents();
+    let sum = 0;
+    let n = 0;
+    for (const x of volume.voxels) if (x >= 226 && x <= 3071) (sum += x), n++;
+    const mm3 = n * volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2];
+    expect(cells[0]).toBe('Skull <b>');
+    expect(cells[1]).toBe(n.toLocaleString('en-US'));
+    expect(cells[2]).toBe((mm3 / 1000).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+    expect(Math.abs(Number(cells[4].split(' ± ')[0].replace(/,/g, '')) - sum / n)).toBeLessThanOrEqual(0.051);
+    const area = maskStatistics(thresholdMask(volume.voxels, { lo: 226, hi: 3071 }), volume, volume.voxels, { surface: 'mesh' }).surfaceAreaMm2!;
+    expect(cells[3]).toBe((area / 100).toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }));
+
     // The skull is drawn in the segment's ivory over the axial view.
     await expect.poll(() => tinted(page, 'axial', [230, 220, 200]).then(() => true)).toBe(true);
 
