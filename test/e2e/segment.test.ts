@@ -71,7 +71,12 @@ describe('segment in the browser: segment list, threshold, brush, undo/redo, rec
     const cells = await row.first().locator('td').allTextContents();
     let sum = 0;
     let n = 0;
-    for (const x of volume.voxels) if (x >= 226 && x <= 3071) (sum += x), n++;
+    for (const x of volume.voxels) {
+      if (x >= 226 && x <= 3071) {
+        sum += x;
+        n++;
+      }
+    }
     const mm3 = n * volume.spacingMm[0] * volume.spacingMm[1] * volume.spacingMm[2];
     expect(cells[0]).toBe('Skull <b>');
     expect(cells[1]).toBe(n.toLocaleString('en-US'));
