@@ -10,7 +10,7 @@ import { CT_TISSUE_PRESETS } from '../core/segmentation/presets';
 import type { HuRange } from '../core/segmentation/presets';
 import { otsuRange } from '../core/segmentation/histogram';
 import { MeshWorkerPool } from '../workers/meshClient';
-import type { ModelProgress } from '../workers/meshClient';
+import type { BuiltModel, ModelProgress } from '../workers/meshClient';
 import { getVolume } from './volumeRegistry';
 
 export type ModelStatus = 'idle' | 'building' | 'ready' | 'error';
@@ -19,6 +19,8 @@ export interface ModelSummary {
   readonly name: string;
   readonly stats: MeshStats;
   readonly smoothing?: SmoothingReport;
+  /** True while the smoothing's deviation is still being measured (after the model is ready). */
+  readonly measuringDeviation?: boolean;
   readonly smoothingLevel: SmoothingLevel;
   readonly decimation?: ModelResult['decimation'];
   readonly decimate: number;
@@ -143,11 +145,14 @@ export const useModelStore = create<ModelState>()((set, get) => ({
         ? segments!.map((sg) => ({ name: sg.name, colorRgb: sg.colorRgb, request: { segment: { labels: labels!, label: sg.label } } }))
         : [{ name: preset!.id === CUSTOM_RANGE ? 'Model' : preset!.label, colorRgb: COLOURS[preset!.id] ?? ([200, 200, 210] as const), request: { range: { lo: preset!.lo, hi: preset!.hi } } }];
       const summaries: ModelSummary[] = [];
+      const pending: { index: number; deviation: NonNullable<BuiltModel['smoothingDeviation']> }[] = [];
       for (const job of jobs) {
         const jobStart = performance.now();
         const built = await pool.createModel(volume, { ...job.request, keepLargest, smoothing, decimate }, { signal, onProgress: (progress) => set({ progress: { ...progress, model: job.name } }) });
         models.push({ name: job.name, colorRgb: job.colorRgb, mesh: built.result.mesh });
+        if (built.smoothingDeviation) pending.push({ index: summaries.length, deviation: built.smoothingDeviation });
         summaries.push({
+          measuringDeviation: Boolean(built.smoothingDeviation),
           name: job.name,
           stats: built.result.stats,
           smoothing: built.result.smoothing,
@@ -161,7 +166,16 @@ export const useModelStore = create<ModelState>()((set, get) => ({
           seconds: (performance.now() - (jobs.length > 1 ? jobStart : started)) / 1000,
         });
       }
-      set({ status: 'ready', progress: undefined, modelVersion: get().modelVersion + 1, summaries, summary: summaries[0] });
+      const version = get().modelVersion + 1;
+      set({ status: 'ready', progress: undefined, modelVersion: version, summaries, summary: summaries[0] });
+      // The deviation reports arrive after the model is ready (measured in a worker).
+      for (const { index, deviation } of pending) {
+        void deviation.then((measured) => {
+          if (get().modelVersion !== version) return;
+          const next = get().summaries.map((sm, i) => (i === index && sm.smoothing ? { ...sm, measuringDeviation: false, smoothing: { ...sm.smoothing, deviation: measured } } : sm));
+          set({ summaries: next, summary: next[0] });
+        }, () => undefined);
+      }
     } catch (e) {
       models = [];
       if (isCancelled(e)) set({ status: 'idle', progress: undefined });

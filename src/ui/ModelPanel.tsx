@@ -201,10 +201,12 @@ function ModelStats({ s }: { s: ModelSummary }) {
       <dt>Watertight</dt>
       <dd data-testid="model-watertight">{s.stats.watertight && s.stats.manifold ? 'yes' : 'no'}</dd>
       <dt>Smoothing deviation</dt>
-      <dd>
-        {s.smoothing
-          ? `${s.smoothingLevel}: max ${fmt(s.smoothing.deviation?.maxMm ?? s.smoothing.maxDisplacementMm, 2)} mm, mean ${fmt(s.smoothing.deviation?.meanMm ?? s.smoothing.meanDisplacementMm, 2)} mm`
-          : 'off'}
+      <dd data-testid="model-smoothing-deviation" data-state={s.measuringDeviation ? 'measuring' : 'done'}>
+        {!s.smoothing
+          ? 'off'
+          : s.smoothing.deviation
+            ? `${s.smoothingLevel}: max ${fmt(s.smoothing.deviation.maxMm, 2)} mm, mean ${fmt(s.smoothing.deviation.meanMm, 2)} mm`
+            : `${s.smoothingLevel}: measuring… (vertices moved at most ${fmt(s.smoothing.maxDisplacementMm, 2)} mm)`}
       </dd>
       <dt>Triangle reduction</dt>
       <dd data-testid="model-decimation">

@@ -8,7 +8,8 @@ import { runChunk, writeChunkLps } from '../core/mesh/surfaceNets';
 import type { SurfaceKernel } from '../core/mesh/surfaceKernel';
 import { TsSurfaceKernel } from '../core/mesh/surfaceKernel';
 import { createWasmSurfaceKernel } from '../kernel/wasmSurfaceKernel';
-import type { MeshRequest, MeshResponse } from './meshProtocol';
+import type { LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
+import { surfaceDeviation } from '../core/mesh/deviation';
 
 /** Thin worker over the core's meshing: segmentation, a chunk of the surface, writing it, finishing. */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -62,6 +63,9 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
       const target = msg.target ?? { positionsMm: new Float32Array(msg.plan.vertices * 3), indices: new Uint32Array(msg.plan.indexCount) };
       writeChunkLps(lastKernel.output(), msg.chunk, msg.plan, msg.index, msg.geometry, target);
       post({ type: 'written', id: msg.id, mesh: own ? target : undefined }, own ? [...transferable(target.positionsMm), ...transferable(target.indices)] : []);
+    } else if (msg.type === 'deviation') {
+      const lps = (m: LpsArrays) => ({ positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' as const });
+      post({ type: 'measured', id: msg.id, deviation: surfaceDeviation(lps(msg.before), lps(msg.after)) });
     } else {
       const raw = { positionsMm: msg.mesh.positionsMm, indices: msg.mesh.indices, frame: 'LPS' as const };
       const result = await finishModel(raw, msg.geometry, msg.settings);

@@ -2,6 +2,7 @@ import { VoxelprintError, deserializeError } from '../core/errors';
 import type { FinishSettings, ModelResult } from '../core/mesh/model';
 import { chunkSlices, planMerge, splitSteps } from '../core/mesh/surfaceNets';
 import type { ChunkSummary, SurfaceInput } from '../core/mesh/surfaceNets';
+import type { SurfaceDeviation } from '../core/mesh/deviation';
 import type { HuRange } from '../core/segmentation/presets';
 import type { Volume } from '../core/volume/volume';
 import type { KernelChoice, LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
@@ -37,6 +38,11 @@ export interface BuiltModel {
   /** 'wasm' or 'typescript', and how many workers shared the surface extraction. */
   readonly kernel: string;
   readonly parts: number;
+  /**
+   * The smoothing's measured deviation, computed in a worker after the model is handed over
+   * (undefined when smoothing is off); rejects if the pool is cancelled meanwhile.
+   */
+  readonly smoothingDeviation?: Promise<SurfaceDeviation>;
 }
 
 const isShared = (a: ArrayBufferView): boolean => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
@@ -200,12 +206,28 @@ export class MeshWorkerPool {
 
     // 4. Finish (smoothing, decimation, stats) in a worker.
     onProgress?.({ phase: 'finish', done: 0, total: 1 });
+    // With smoothing, the deviation from the unsmoothed surface is measured afterwards in another
+    // worker: the unsmoothed mesh is kept here (copied to the worker, not transferred).
+    const smoothing = req.smoothing !== 'off';
     const transfer: Transferable[] = [];
-    if (mesh.positionsMm.buffer instanceof ArrayBuffer) transfer.push(mesh.positionsMm.buffer);
-    if (mesh.indices.buffer instanceof ArrayBuffer) transfer.push(mesh.indices.buffer);
-    const f = await this.call(workers[0], (id) => ({ type: 'finish', id, mesh, geometry, settings: { smoothing: req.smoothing, decimate: req.decimate } }), 'finished', transfer, signal);
+    if (!smoothing && mesh.positionsMm.buffer instanceof ArrayBuffer) transfer.push(mesh.positionsMm.buffer);
+    if (!smoothing && mesh.indices.buffer instanceof ArrayBuffer) transfer.push(mesh.indices.buffer);
+    const f = await this.call(
+      workers[0],
+      (id) => ({ type: 'finish', id, mesh, geometry, settings: { smoothing: req.smoothing, decimate: req.decimate, measureDeviation: !smoothing } }),
+      'finished',
+      transfer,
+      signal,
+    );
     onProgress?.({ phase: 'finish', done: 1, total: 1 });
-    return { result: f.result, selectedVoxels, keptVoxels, kernel: kernelName, parts };
+    const before = mesh;
+    const after = { positionsMm: f.result.mesh.positionsMm, indices: f.result.mesh.indices };
+    const smoothingDeviation = smoothing
+      ? this.call(workers[workers.length - 1], (id) => ({ type: 'deviation', id, before, after }), 'measured', [], undefined).then((m) => m.deviation)
+      : undefined;
+    // Nobody may wait for it (a new build, a cancel): never an unhandled rejection.
+    smoothingDeviation?.catch(() => undefined);
+    return { result: f.result, selectedVoxels, keptVoxels, kernel: kernelName, parts, smoothingDeviation };
   }
 }
 

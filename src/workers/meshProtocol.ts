@@ -1,6 +1,7 @@
 import type { SerializedError } from '../core/errors';
 import type { HuRange } from '../core/segmentation/presets';
 import type { FinishSettings, ModelResult } from '../core/mesh/model';
+import type { SurfaceDeviation } from '../core/mesh/deviation';
 import type { ChunkSummary, MergePlan, SurfaceInput } from '../core/mesh/surfaceNets';
 import type { VolumeGeometry, VoxelArray } from '../core/volume/volume';
 
@@ -37,7 +38,9 @@ export type MeshRequest =
       readonly geometry: VolumeGeometry;
       readonly target?: LpsArrays;
     }
-  | { readonly type: 'finish'; readonly id: number; readonly mesh: LpsArrays; readonly geometry: VolumeGeometry; readonly settings: FinishSettings };
+  | { readonly type: 'finish'; readonly id: number; readonly mesh: LpsArrays; readonly geometry: VolumeGeometry; readonly settings: FinishSettings }
+  /** The two-sided deviation between the unsmoothed (`before`) and the finished (`after`) surface. */
+  | { readonly type: 'deviation'; readonly id: number; readonly before: LpsArrays; readonly after: LpsArrays };
 
 export interface LpsArrays {
   readonly positionsMm: Float32Array;
@@ -53,4 +56,5 @@ export type MeshResponse =
   | { readonly type: 'surfaced'; readonly id: number; readonly chunk: ChunkSummary; readonly kernel: string }
   | { readonly type: 'written'; readonly id: number; readonly mesh?: LpsArrays }
   | { readonly type: 'finished'; readonly id: number; readonly result: ModelResult }
+  | { readonly type: 'measured'; readonly id: number; readonly deviation: SurfaceDeviation }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -25,6 +25,9 @@ const ivoryFraction = (rgb: number[]): number => {
   return n / (rgb.length / 3);
 };
 
+/** The smoothing deviation the CLI's pipeline measures (set by referenceStl). */
+let referenceDeviation: { maxMm: number; meanMm: number } | undefined;
+
 /** The STL the CLI's pipeline writes for the phantom's bone, in this process with the TypeScript kernel. */
 async function referenceStl(): Promise<Uint8Array> {
   const files = await listInputFiles('public/samples/ct-phantom');
@@ -33,7 +36,8 @@ async function referenceStl(): Promise<Uint8Array> {
   const range = { lo: 226, hi: 3071 };
   const { mask } = segmentRange(volume.voxels, volume.dimensions, range, true);
   const raw = extractSurface({ dimensions: volume.dimensions, mask, values: volume.voxels, range }, volume, new TsSurfaceKernel());
-  const { mesh } = await finishModel(raw, volume, { smoothing: 'medium' });
+  const { mesh, smoothing } = await finishModel(raw, volume, { smoothing: 'medium' });
+  referenceDeviation = smoothing?.deviation;
   return exportMeshes({ meshes: [{ name: 'Bone', colorRgb: [230, 220, 200], mesh }], format: 'stl', frame: 'LPS' })[0].bytes;
 }
 
@@ -89,6 +93,10 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
       })
       .toBeGreaterThan(0.02);
     await page.screenshot({ path: screenshotPath('model-bone-ct-phantom'), fullPage: true });
+    // The smoothing deviation is measured in a worker after the model is ready: the same figures
+    // as the in-process pipeline.
+    const deviation = page.getByTestId('model-smoothing-deviation');
+    await expect.poll(() => deviation.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
 
     await page.getByRole('combobox', { name: 'Format' }).selectOption('stl');
     await page.getByRole('combobox', { name: 'Frame' }).selectOption('LPS');
@@ -96,6 +104,9 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
     expect(download.suggestedFilename()).toMatch(/^voxelprint-[a-z0-9-]+\.stl$/);
     expect(download.suggestedFilename().toLowerCase()).not.toContain('phantom');
     const bytes = new Uint8Array(readFileSync(await download.path()));
+    const expectedStl = await referenceStl();
+    const f2 = (x: number): string => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    expect(await deviation.textContent()).toBe(`medium: max ${f2(referenceDeviation!.maxMm)} mm, mean ${f2(referenceDeviation!.meanMm)} mm`);
 
     // The downloaded model: closed, manifold, the skull's analytic volume and extent.
     const stl = parseBinaryStl(bytes);
@@ -126,7 +137,7 @@ describe('create a model in the browser (mesh workers, WebAssembly kernel)', () 
 
     // Byte for byte what the same pipeline gives in Node with the TypeScript kernel in one piece:
     // the WebAssembly kernel, the worker split and the join change nothing.
-    const reference = await referenceStl();
+    const reference = expectedStl;
     expect(bytes.length).toBe(reference.length);
     expect(Buffer.from(bytes).equals(Buffer.from(reference))).toBe(true);
     expect(browser.errors).toEqual([]);

@@ -60,6 +60,12 @@ export interface FinishSettings {
   readonly smoothing: SmoothingLevel;
   /** Fraction of triangles to remove, 0 ≤ x < 1 (0 or absent: no decimation). */
   readonly decimate?: number;
+  /**
+   * Measure the smoothing's deviation from the unsmoothed surface here (default true). The app
+   * passes false and measures it in another worker after handing the model over, so the model
+   * is ready (to preview and download) sooner; see `smoothingDeviation`.
+   */
+  readonly measureDeviation?: boolean;
 }
 
 export interface ModelResult {
@@ -72,7 +78,8 @@ export interface ModelResult {
 
 /** Smooths (bounded to half a voxel), decimates (kept closed and manifold) and measures an LPS mesh. */
 export async function finishModel(raw: TriangleMesh, geometry: VolumeGeometry, settings: FinishSettings): Promise<ModelResult> {
-  const smoothed = settings.smoothing === 'off' ? undefined : smoothMesh(raw, geometry, SMOOTHING_LEVELS[settings.smoothing]);
+  const smoothed =
+    settings.smoothing === 'off' ? undefined : smoothMesh(raw, geometry, { ...SMOOTHING_LEVELS[settings.smoothing], measureDeviation: settings.measureDeviation ?? true });
   let mesh = smoothed?.mesh ?? raw;
   let decimation: Omit<DecimationResult, 'mesh'> | undefined;
   if (settings.decimate && settings.decimate > 0) {
