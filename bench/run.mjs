@@ -23,6 +23,7 @@ if (process.argv[2] === 'mesh') {
   const r = spawnSync(process.execPath, [join(here, 'mesh-bench.mjs'), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
+if (process.argv[2] === 'effects') process.exit(spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(here, 'effects.ts'), ...process.argv.slice(3)], { cwd: root, stdio: 'inherit' }).status ?? 1); // issue 6: bench/effects.ts (+ effects_peer.py)
 if (process.argv[2] === 'workstation') {
   for (const [script, args] of [
     [tsx, [join(here, 'make-series.ts')]],
