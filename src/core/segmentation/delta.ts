@@ -46,6 +46,55 @@ class ByteWriter {
 }
 
 /**
+ * Builds a delta voxel by voxel in box order: `same()` for a voxel that keeps its label,
+ * `change(before, after)` for one that changes.
+ */
+export class DeltaEncoder {
+  private readonly out = new ByteWriter();
+  private skip = 0;
+  private runLength = 0;
+  private runBefore = 0;
+  private runAfter = 0;
+  changed = 0;
+
+  same(): void {
+    if (this.runLength) this.flush();
+    this.skip++;
+  }
+
+  /** `count` unchanged voxels at once. */
+  skipMany(count: number): void {
+    if (!count) return;
+    if (this.runLength) this.flush();
+    this.skip += count;
+  }
+
+  change(before: number, after: number): void {
+    this.changed++;
+    if (this.runLength && (before !== this.runBefore || after !== this.runAfter)) this.flush();
+    if (!this.runLength) {
+      this.runBefore = before;
+      this.runAfter = after;
+    }
+    this.runLength++;
+  }
+
+  private flush(): void {
+    this.out.varint(this.skip);
+    this.out.varint(this.runLength);
+    this.out.byte(this.runBefore);
+    this.out.byte(this.runAfter);
+    this.skip = 0;
+    this.runLength = 0;
+  }
+
+  finish(box: VoxelBox): LabelDelta {
+    if (this.runLength) this.flush();
+    return { box, runs: this.out.bytes(), changedVoxels: this.changed };
+  }
+}
+
+/**
  * Writes `after` (the new labels of `box`, in box order) into `labels` and returns the delta.
  * Voxels that keep their label cost nothing.
  */
@@ -55,21 +104,7 @@ export function commitBox(labels: Uint8Array, grid: Pick<LabelGrid, 'dimensions'
   const [x1, y1, z1] = box.max;
   const w = x1 - x0;
   if (after.length !== w * (y1 - y0) * (z1 - z0)) throw new Error(`box holds ${w * (y1 - y0) * (z1 - z0)} voxels, got ${after.length}`);
-  const out = new ByteWriter();
-  let skip = 0;
-  let runLength = 0;
-  let runBefore = 0;
-  let runAfter = 0;
-  let changed = 0;
-  const flush = (): void => {
-    if (!runLength) return;
-    out.varint(skip);
-    out.varint(runLength);
-    out.byte(runBefore);
-    out.byte(runAfter);
-    skip = 0;
-    runLength = 0;
-  };
+  const encoder = new DeltaEncoder();
   let b = 0;
   for (let k = z0; k < z1; k++) {
     for (let j = y0; j < y1; j++) {
@@ -77,33 +112,22 @@ export function commitBox(labels: Uint8Array, grid: Pick<LabelGrid, 'dimensions'
       for (let i = 0; i < w; i++, v++, b++) {
         const was = labels[v];
         const now = after[b];
-        if (was === now) {
-          if (runLength) flush();
-          skip++;
-          continue;
+        if (was === now) encoder.same();
+        else {
+          encoder.change(was, now);
+          labels[v] = now;
         }
-        changed++;
-        if (runLength && (was !== runBefore || now !== runAfter)) flush();
-        if (!runLength) {
-          runBefore = was;
-          runAfter = now;
-        }
-        runLength++;
-        labels[v] = now;
       }
     }
   }
-  flush();
-  return { box, runs: out.bytes(), changedVoxels: changed };
+  return encoder.finish(box);
 }
 
-/** Replays a delta onto labels: `direction` 'undo' writes the values before, 'redo' those after. */
-export function applyDelta(labels: Uint8Array, grid: Pick<LabelGrid, 'dimensions'>, delta: LabelDelta, direction: 'undo' | 'redo'): void {
-  const [nx, ny] = grid.dimensions;
-  const [x0, y0, z0] = delta.box.min;
-  const [x1, y1] = delta.box.max;
-  const w = x1 - x0;
-  const h = y1 - y0;
+/**
+ * Visits a delta's runs in order: `start` is the run's first voxel in box order (i fastest),
+ * then its length and the values before and after.
+ */
+export function forEachRun(delta: LabelDelta, visit: (start: number, length: number, before: number, after: number) => void): void {
   const { runs } = delta;
   let p = 0;
   let b = 0;
@@ -122,10 +146,23 @@ export function applyDelta(labels: Uint8Array, grid: Pick<LabelGrid, 'dimensions
     const length = varint();
     const before = runs[p++];
     const after = runs[p++];
+    visit(b, length, before, after);
+    b += length;
+  }
+}
+
+/** Replays a delta onto labels: `direction` 'undo' writes the values before, 'redo' those after. */
+export function applyDelta(labels: Uint8Array, grid: Pick<LabelGrid, 'dimensions'>, delta: LabelDelta, direction: 'undo' | 'redo'): void {
+  const [nx, ny] = grid.dimensions;
+  const [x0, y0, z0] = delta.box.min;
+  const [x1, y1] = delta.box.max;
+  const w = x1 - x0;
+  const h = y1 - y0;
+  forEachRun(delta, (start, length, before, after) => {
     const value = direction === 'undo' ? before : after;
-    let i = b % w;
-    let j = Math.floor(b / w) % h;
-    let k = Math.floor(b / (w * h));
+    let i = start % w;
+    let j = Math.floor(start / w) % h;
+    let k = Math.floor(start / (w * h));
     let v = x0 + i + (y0 + j) * nx + (z0 + k) * nx * ny;
     for (let n = 0; n < length; n++) {
       labels[v] = value;
@@ -140,8 +177,7 @@ export function applyDelta(labels: Uint8Array, grid: Pick<LabelGrid, 'dimensions
       }
       v = x0 + (y0 + j) * nx + (z0 + k) * nx * ny;
     }
-    b += length;
-  }
+  });
 }
 
 /** The labels of `box` copied out in box order. */
@@ -178,25 +214,8 @@ export function clipBox(box: VoxelBox, grid: Pick<LabelGrid, 'dimensions'>): Vox
  * just applied, 'undo' for one just reverted. Reads only the runs, not the labelmap.
  */
 export function tallyDelta(counts: Float64Array, delta: LabelDelta, direction: 'undo' | 'redo'): void {
-  const { runs } = delta;
-  let p = 0;
-  const varint = (): number => {
-    let x = 0;
-    let scale = 1;
-    for (;;) {
-      const byte = runs[p++];
-      x += (byte & 0x7f) * scale;
-      if (byte < 0x80) return x;
-      scale *= 128;
-    }
-  };
-  while (p < runs.length) {
-    varint();
-    const length = varint();
-    const before = runs[p++];
-    const after = runs[p++];
-    const [from, to] = direction === 'redo' ? [before, after] : [after, before];
-    counts[from] -= length;
-    counts[to] += length;
-  }
+  forEachRun(delta, (_start, length, before, after) => {
+    counts[direction === 'redo' ? before : after] -= length;
+    counts[direction === 'redo' ? after : before] += length;
+  });
 }

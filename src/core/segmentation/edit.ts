@@ -1,7 +1,8 @@
 import type { VoxelArray } from '../volume/volume';
 import type { HuRange } from './presets';
+import { boundingBox } from './grid';
 import type { LabelGrid, VoxelBox } from './grid';
-import { commitBox, readBox } from './delta';
+import { DeltaEncoder } from './delta';
 import type { LabelDelta } from './delta';
 
 /**
@@ -45,7 +46,8 @@ export function regionBox(box: VoxelBox, region?: EditRegion): VoxelBox | undefi
 
 /**
  * Applies a proposal for segment `label` inside `box` under `region`, writes the result into the
- * labelmap and returns what changed. `proposal` is in box order (i fastest).
+ * labelmap and returns what changed, in one pass. `proposal` is in box order (i fastest), or,
+ * with `fullGrid`, a mask over the whole grid (then only its part inside `box` is read).
  */
 export function applyProposal(
   target: EditTarget,
@@ -54,6 +56,7 @@ export function applyProposal(
   label: number,
   mode: ProposalMode,
   region?: EditRegion,
+  fullGrid = false,
 ): LabelDelta | undefined {
   const clipped = regionBox(box, region);
   if (!clipped) return undefined;
@@ -61,71 +64,63 @@ export function applyProposal(
   const [nx, ny] = grid.dimensions;
   const bw = box.max[0] - box.min[0];
   const bh = box.max[1] - box.min[1];
-  const after = readBox(labels, grid, clipped);
   const range = region?.range;
   if (range && !values) throw new Error('an edit limited to an intensity range needs the volume values');
   const inside = region?.insideLabel;
   const overwrite = region?.overwrite ?? true;
   const lo = range?.lo ?? 0;
   const hi = range?.hi ?? 0;
-  let a = 0;
+  const replace = mode === 'replace';
+  const remove = mode === 'remove';
+  const encoder = new DeltaEncoder();
+  const [x0, x1] = [clipped.min[0], clipped.max[0]];
   for (let k = clipped.min[2]; k < clipped.max[2]; k++) {
     for (let j = clipped.min[1]; j < clipped.max[1]; j++) {
-      let p = clipped.min[0] - box.min[0] + (j - box.min[1]) * bw + (k - box.min[2]) * bw * bh;
-      let v = clipped.min[0] + j * nx + k * nx * ny;
-      for (let i = clipped.min[0]; i < clipped.max[0]; i++, a++, p++, v++) {
-        const was = after[a];
-        if (inside !== undefined && was !== inside) continue;
-        if (range) {
-          const x = values![v];
-          if (x < lo || x > hi) continue;
+      const row = j * nx + k * nx * ny;
+      let p = fullGrid ? x0 + row : x0 - box.min[0] + (j - box.min[1]) * bw + (k - box.min[2]) * bw * bh;
+      let v = x0 + row;
+      for (let i = x0; i < x1; i++, p++, v++) {
+        const was = labels[v];
+        let now = was;
+        if ((inside === undefined || was === inside) && (!range || (values![v] >= lo && values![v] <= hi))) {
+          if (proposal[p]) {
+            if (remove) {
+              if (was === label) now = 0;
+            } else if (was !== label && (overwrite || was === 0)) now = label;
+          } else if (replace && was === label) now = 0;
         }
-        const want = proposal[p];
-        if (want) {
-          if (mode === 'remove') {
-            if (was === label) after[a] = 0;
-          } else if (was !== label && (overwrite || was === 0)) after[a] = label;
-        } else if (mode === 'replace' && was === label) after[a] = 0;
+        if (now === was) encoder.same();
+        else {
+          encoder.change(was, now);
+          labels[v] = now;
+        }
       }
     }
   }
-  return commitBox(labels, grid, clipped, after);
+  return encoder.finish(clipped);
 }
 
 /**
- * A whole-grid mask as a proposal in its bounding box joined with the segment's current box
- * (so that voxels leaving the segment are inside it too).
+ * The box a whole-grid mask needs as a proposal for segment `label`: the mask's bounding box
+ * joined with the segment's current one (so voxels leaving the segment are inside it too).
  */
-export function maskProposal(labels: Uint8Array, grid: LabelGrid, label: number, mask: Uint8Array): { box: VoxelBox; proposal: Uint8Array } | undefined {
-  const [nx, ny, nz] = grid.dimensions;
-  let x0 = nx;
-  let y0 = ny;
-  let z0 = nz;
-  let x1 = -1;
-  let y1 = -1;
-  let z1 = -1;
-  let v = 0;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        if (!mask[v] && labels[v] !== label) continue;
-        if (i < x0) x0 = i;
-        if (i > x1) x1 = i;
-        if (j < y0) y0 = j;
-        if (j > y1) y1 = j;
-        if (k < z0) z0 = k;
-        z1 = k;
-      }
-    }
-  }
-  if (x1 < 0) return undefined;
-  const box: VoxelBox = { min: [x0, y0, z0], max: [x1 + 1, y1 + 1, z1 + 1] };
-  return { box, proposal: readBox(mask, grid, box) };
+export function maskBox(labels: Uint8Array, grid: LabelGrid, label: number, mask: Uint8Array): VoxelBox | undefined {
+  const boxes = [boundingBox(mask, grid), boundingBox(labels, grid, label)].filter((x): x is VoxelBox => x !== undefined);
+  if (!boxes.length) return undefined;
+  return {
+    min: [0, 1, 2].map((a) => Math.min(...boxes.map((x) => x.min[a]))) as [number, number, number],
+    max: [0, 1, 2].map((a) => Math.max(...boxes.map((x) => x.max[a]))) as [number, number, number],
+  };
 }
 
 /** The binary mask of one segment. */
 export function segmentMask(labels: Uint8Array, label: number, into?: Uint8Array): Uint8Array {
-  const out = into ?? new Uint8Array(labels.length);
-  for (let v = 0; v < labels.length; v++) out[v] = labels[v] === label ? 1 : 0;
-  return out;
+  // A fresh array is zero: write only the segment's voxels (fresh pages untouched elsewhere).
+  if (!into) {
+    const out = new Uint8Array(labels.length);
+    for (let v = 0; v < labels.length; v++) if (labels[v] === label) out[v] = 1;
+    return out;
+  }
+  for (let v = 0; v < labels.length; v++) into[v] = labels[v] === label ? 1 : 0;
+  return into;
 }

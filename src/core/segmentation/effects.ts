@@ -93,19 +93,21 @@ interface Effect<S extends EffectStep> {
 type EffectTable = { readonly [K in EffectStep['op']]: Effect<Extract<EffectStep, { op: K }>> };
 
 const one = (label: number, mask: Uint8Array): EffectResult => ({ writes: [{ label, mask }] });
+/** An operation that may write its result over its input (no fresh full-size array). */
+const inPlace = (label: number, c: EffectContext, op: (mask: Uint8Array) => Uint8Array): EffectResult => one(label, op(c.segmentMask(label)));
 const positive = (x: number, what: string): number => {
   if (!(x > 0) || !Number.isFinite(x)) throw new Error(`${what} must be > 0, got ${x}`);
   return x;
 };
 
 export const EFFECTS: EffectTable = {
-  'keep-largest': { labels: (s) => [s.label], run: (s, c) => one(s.label, keepLargest(c.segmentMask(s.label), c.grid, s.connectivity ?? 6)) },
+  'keep-largest': { labels: (s) => [s.label], run: (s, c) => inPlace(s.label, c, (m) => keepLargest(m, c.grid, s.connectivity ?? 6, m)) },
   'remove-small': {
     labels: (s) => [s.label],
-    run: (s, c) => one(s.label, removeSmallPieces(c.segmentMask(s.label), c.grid, s.minVolumeMm3, s.connectivity ?? 6)),
+    run: (s, c) => inPlace(s.label, c, (m) => removeSmallPieces(m, c.grid, s.minVolumeMm3, s.connectivity ?? 6, m)),
   },
-  'keep-piece': { labels: (s) => [s.label], run: (s, c) => one(s.label, keepPieceAt(c.segmentMask(s.label), c.grid, s.ijk, s.connectivity ?? 6)) },
-  'remove-piece': { labels: (s) => [s.label], run: (s, c) => one(s.label, removePieceAt(c.segmentMask(s.label), c.grid, s.ijk, s.connectivity ?? 6)) },
+  'keep-piece': { labels: (s) => [s.label], run: (s, c) => inPlace(s.label, c, (m) => keepPieceAt(m, c.grid, s.ijk, s.connectivity ?? 6, m)) },
+  'remove-piece': { labels: (s) => [s.label], run: (s, c) => inPlace(s.label, c, (m) => removePieceAt(m, c.grid, s.ijk, s.connectivity ?? 6, m)) },
   'split-pieces': {
     labels: (s) => [s.label],
     run: (s, c) => {
@@ -130,8 +132,8 @@ export const EFFECTS: EffectTable = {
       return { writes, segments: list };
     },
   },
-  'fill-holes': { labels: (s) => [s.label], run: (s, c) => one(s.label, fillCavities(c.segmentMask(s.label), c.grid, s.connectivity ?? 6)) },
-  'fill-holes-per-slice': { labels: (s) => [s.label], run: (s, c) => one(s.label, fillHolesPerSlice(c.segmentMask(s.label), c.grid, s.axis)) },
+  'fill-holes': { labels: (s) => [s.label], run: (s, c) => inPlace(s.label, c, (m) => fillCavities(m, c.grid, s.connectivity ?? 6, m)) },
+  'fill-holes-per-slice': { labels: (s) => [s.label], run: (s, c) => inPlace(s.label, c, (m) => fillHolesPerSlice(m, c.grid, s.axis, 4, m)) },
   margin: { labels: (s) => [s.label], run: (s, c) => one(s.label, marginMask(c.segmentMask(s.label), c.grid, s.mm)) },
   hollow: { labels: (s) => [s.label], run: (s, c) => one(s.label, hollowMask(c.segmentMask(s.label), c.grid, { thicknessMm: positive(s.thicknessMm, 'wall thickness'), side: s.side })) },
   smooth: {
@@ -170,9 +172,9 @@ export const EFFECTS: EffectTable = {
     labels: (s) => (s.operation === 'invert' ? [s.label] : [s.label, s.other ?? -1]),
     run: (s, c) => {
       const a = c.segmentMask(s.label);
-      if (s.operation === 'invert') return one(s.label, invert(a));
+      if (s.operation === 'invert') return one(s.label, invert(a, a));
       const b = c.segmentMask(s.other as number);
-      const result = s.operation === 'copy' ? b : s.operation === 'add' ? add(a, b) : s.operation === 'subtract' ? subtract(a, b) : intersect(a, b);
+      const result = s.operation === 'copy' ? b : s.operation === 'add' ? add(a, b, a) : s.operation === 'subtract' ? subtract(a, b, a) : intersect(a, b, a);
       return one(s.label, result);
     },
   },

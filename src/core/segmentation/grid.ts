@@ -45,19 +45,25 @@ export function boundingBox(labels: Uint8Array, g: Pick<LabelGrid, 'dimensions'>
   let x1 = -1;
   let y1 = -1;
   let z1 = -1;
-  let v = 0;
+  const any = label === undefined;
+  const want = label ?? 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, v++) {
-        const x = labels[v];
-        if (label === undefined ? x === 0 : x !== label) continue;
-        if (i < x0) x0 = i;
-        if (i > x1) x1 = i;
-        if (j < y0) y0 = j;
-        if (j > y1) y1 = j;
-        if (k < z0) z0 = k;
-        z1 = k;
-      }
+      const row = j * nx + k * nx * ny;
+      // The row's first and last voxel that counts (one comparison per voxel up to them).
+      let i = 0;
+      if (any) while (i < nx && labels[row + i] === 0) i++;
+      else while (i < nx && labels[row + i] !== want) i++;
+      if (i === nx) continue;
+      let e = nx - 1;
+      if (any) while (labels[row + e] === 0) e--;
+      else while (labels[row + e] !== want) e--;
+      if (i < x0) x0 = i;
+      if (e > x1) x1 = e;
+      if (j < y0) y0 = j;
+      if (j > y1) y1 = j;
+      if (k < z0) z0 = k;
+      z1 = k;
     }
   }
   if (x1 < 0) return undefined;

@@ -4,9 +4,10 @@ import type { HuRange } from './presets';
 import type { LabelDelta } from './delta';
 import { fullBox } from './delta';
 import type { EditRegion } from './edit';
-import { applyProposal, maskProposal, segmentMask } from './edit';
+import { applyProposal, maskBox, segmentMask } from './edit';
 import type { BrushStroke } from './brush';
 import { strokeProposal } from './brush';
+import { boundingBox } from './grid';
 import type { LabelGrid } from './grid';
 import { EFFECTS, isEffect } from './effects';
 import type { SegmentInfo } from './segments';
@@ -55,6 +56,20 @@ export function emptySegmentation(volume: Pick<VolumeGeometry, 'dimensions'>): S
   return { labels: new Uint8Array(voxelCount(volume)), segments: [] };
 }
 
+/**
+ * Scratch masks for effects, kept between steps: a fresh 100 MB array costs about half a second
+ * of page faults on first touch on some machines, a reused one only its refill.
+ */
+const scratch: Uint8Array[] = [];
+const SCRATCH_KEEP = 3;
+function borrow(n: number): Uint8Array {
+  const i = scratch.findIndex((b) => b.length === n);
+  return i >= 0 ? scratch.splice(i, 1)[0] : new Uint8Array(n);
+}
+function giveBack(buffers: readonly Uint8Array[]): void {
+  for (const b of buffers) if (scratch.length < SCRATCH_KEEP) scratch.push(b);
+}
+
 function requireSegment(seg: Segmentation, label: number): void {
   if (!seg.segments.some((s) => s.label === label)) throw new Error(`no segment ${label}`);
 }
@@ -84,8 +99,12 @@ export function applyStep(seg: Segmentation, volume: EditVolume, step: Step): St
     case 'remove-segment':
     case 'clear': {
       requireSegment(seg, step.label);
-      const box = fullBox(grid);
-      keep(applyProposal(target, box, new Uint8Array(seg.labels.length), step.label, 'replace'));
+      // An empty proposal over the segment's own box: every voxel of it leaves.
+      const box = boundingBox(seg.labels, grid, step.label);
+      const none = borrow(seg.labels.length);
+      none.fill(0);
+      if (box) keep(applyProposal(target, box, none, step.label, 'replace', undefined, true));
+      giveBack([none]);
       if (step.op === 'remove-segment') seg.segments = seg.segments.filter((s) => s.label !== step.label);
       break;
     }
@@ -93,11 +112,11 @@ export function applyStep(seg: Segmentation, volume: EditVolume, step: Step): St
       requireSegment(seg, step.label);
       const { lo, hi } = step.range;
       if (!(lo <= hi)) throw new Error(`threshold range is empty: ${lo} to ${hi}`);
-      const box = fullBox(grid);
-      const proposal = new Uint8Array(seg.labels.length);
+      const proposal = borrow(seg.labels.length);
       const values = volume.voxels;
       for (let v = 0; v < values.length; v++) proposal[v] = values[v] >= lo && values[v] <= hi ? 1 : 0;
-      keep(applyProposal(target, box, proposal, step.label, 'replace', step.region));
+      keep(applyProposal(target, fullBox(grid), proposal, step.label, 'replace', step.region, true));
+      giveBack([proposal]);
       break;
     }
     case 'paint': {
@@ -110,13 +129,20 @@ export function applyStep(seg: Segmentation, volume: EditVolume, step: Step): St
       if (!isEffect(step.op)) throw new Error(`unknown step "${(step as { op: string }).op}"`);
       const effect = EFFECTS[step.op] as unknown as { labels(s: EffectStep): readonly number[]; run(s: EffectStep, ctx: EffectContext): EffectResult };
       for (const label of effect.labels(step)) requireSegment(seg, label);
-      const result = effect.run(step, { labels: seg.labels, grid, volume, segments: seg.segments, segmentMask: (label: number) => segmentMask(seg.labels, label) });
+      const borrowed: Uint8Array[] = [];
+      const maskOf = (label: number): Uint8Array => {
+        const buffer = borrow(seg.labels.length);
+        borrowed.push(buffer);
+        return segmentMask(seg.labels, label, buffer);
+      };
+      const result = effect.run(step, { labels: seg.labels, grid, volume, segments: seg.segments, segmentMask: maskOf });
       if (result.segments) seg.segments = result.segments;
       const region = 'region' in step ? step.region : undefined;
       for (const { label, mask, mode, overwrite } of result.writes) {
-        const p = maskProposal(seg.labels, grid, label, mask);
-        if (p) keep(applyProposal(target, p.box, p.proposal, label, mode ?? 'replace', overwrite === undefined ? region : { ...region, overwrite }));
+        const box = maskBox(seg.labels, grid, label, mask);
+        if (box) keep(applyProposal(target, box, mask, label, mode ?? 'replace', overwrite === undefined ? region : { ...region, overwrite }, true));
       }
+      giveBack(borrowed);
     }
   }
   return { deltas, segmentsBefore, segmentsAfter: seg.segments };

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelGrid } from '../../../src/core/segmentation/grid';
 import { growMask, marginMask, shrinkMask } from '../../../src/core/segmentation/margin';
+import { rng } from '../../helpers/syntheticSeries';
 
 const grid = (dimensions: [number, number, number], spacingMm: [number, number, number]): LabelGrid => ({ dimensions, spacingMm });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Brute force: 1 where the nearest voxel with `isSource` (optionally a layer beyond the grid) is within r mm. */
 function bruteWithin(g: LabelGrid, isSource: (i: number, j: number, k: number) => boolean, r: number, edge = false): Uint8Array {

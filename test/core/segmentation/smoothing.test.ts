@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { LabelGrid } from '../../../src/core/segmentation/grid';
 import { labelIslands } from '../../../src/core/segmentation/islands';
 import { growMask, shrinkMask } from '../../../src/core/segmentation/margin';
+import { rng } from '../../helpers/syntheticSeries';
 import {
   closeMask,
   gaussianKernel,
@@ -16,16 +17,6 @@ const grid = (dimensions: [number, number, number], spacingMm: [number, number, 
 const count = (m: Uint8Array): number => m.reduce((s, x) => s + (x ? 1 : 0), 0);
 const vox = (g: LabelGrid) => g.dimensions[0] * g.dimensions[1] * g.dimensions[2];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function boxMask(g: LabelGrid, min: number[], max: number[], value = 1, into?: Uint8Array): Uint8Array {
   const [nx, ny] = g.dimensions;
