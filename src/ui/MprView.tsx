@@ -140,13 +140,21 @@ export function MprView() {
   useEffect(() => {
     const viewer = viewerRef.current;
     if (state !== 'ready' || !viewer) return;
-    const preview = showRange && range ? getRangePreview(range) : undefined;
-    if (preview) {
+    if (!(showRange && range)) {
+      viewer.setOverlayVisible('preview', false);
+      return;
+    }
+    // After the next frame: the single-slice view's tint (cheap) is drawn first; the whole
+    // volume's mask for these views follows.
+    const timer = setTimeout(() => {
+      const preview = getRangePreview(range);
+      if (!preview) return;
       void viewer.showLabelmap('preview', preview).then(() => {
         viewer.labelsChanged('preview');
         viewer.setOverlayVisible('preview', true);
       });
-    } else viewer.setOverlayVisible('preview', false);
+    }, 16);
+    return () => clearTimeout(timer);
   }, [rangeKey, showRange, state]);
 
   if (!volume) return null;

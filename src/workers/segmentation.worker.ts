@@ -25,8 +25,10 @@ scope.onmessage = (ev: MessageEvent<SegmentationRequest>) => {
     }
     const seg = { labels: msg.labels, segments: msg.segments };
     const outcome = applyStep(seg, volume, msg.step);
-    const response: SegmentationResponse = { type: 'stepped', id: msg.id, deltas: outcome.deltas, segments: seg.segments };
-    scope.postMessage(response, outcome.deltas.map((d) => d.runs.buffer as ArrayBuffer));
+    // The labelmap copy goes back too, for the page to reuse for the next step (a fresh 100 MB
+    // array costs page faults on first touch).
+    const response: SegmentationResponse = { type: 'stepped', id: msg.id, deltas: outcome.deltas, segments: seg.segments, spare: msg.labels };
+    scope.postMessage(response, [...outcome.deltas.map((d) => d.runs.buffer as ArrayBuffer), msg.labels.buffer as ArrayBuffer]);
   } catch (e) {
     scope.postMessage({ type: 'error', id: msg.id, error: serializeError(e) } satisfies SegmentationResponse);
   }

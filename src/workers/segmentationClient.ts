@@ -13,6 +13,8 @@ export class SegmentationWorker {
   private worker?: Worker;
   private volumeSent?: EditVolume;
   private nextId = 1;
+  /** The last labelmap copy, handed back by the worker: reused for the next step's copy. */
+  private spare?: Uint8Array;
 
   private ensure(volume: EditVolume): Worker {
     if (!this.worker) {
@@ -67,7 +69,10 @@ export class SegmentationWorker {
         if (m.id !== id) return;
         cleanup();
         if (m.type === 'error') reject(deserializeError(m.error));
-        else if (m.type === 'stepped') resolve({ deltas: m.deltas, segments: m.segments });
+        else if (m.type === 'stepped') {
+          this.spare = m.spare;
+          resolve({ deltas: m.deltas, segments: m.segments });
+        }
       };
       const onError = (ev: ErrorEvent): void => {
         cleanup();
@@ -82,7 +87,9 @@ export class SegmentationWorker {
       w.addEventListener('message', onMessage);
       w.addEventListener('error', onError);
       signal?.addEventListener('abort', onAbort);
-      const copy = labels.slice();
+      const copy = this.spare?.length === labels.length ? this.spare : new Uint8Array(labels.length);
+      this.spare = undefined;
+      copy.set(labels);
       const msg: SegmentationRequest = { type: 'step', id, labels: copy, segments, step };
       w.postMessage(msg, [copy.buffer]);
     });

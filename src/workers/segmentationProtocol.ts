@@ -15,6 +15,6 @@ export type SegmentationRequest =
 
 export type SegmentationResponse =
   | { readonly type: 'ready'; readonly id: number }
-  | { readonly type: 'stepped'; readonly id: number; readonly deltas: readonly LabelDelta[]; readonly segments: readonly SegmentInfo[] }
+  | { readonly type: 'stepped'; readonly id: number; readonly deltas: readonly LabelDelta[]; readonly segments: readonly SegmentInfo[]; readonly spare?: Uint8Array }
   | { readonly type: 'statistics'; readonly id: number; readonly statistics: readonly SegmentStatistics[] }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };
