@@ -184,9 +184,16 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
     });
   };
 
+  /** While an effect runs in the worker the labelmap must not change under it (its delta would not apply). */
+  const busy = (): boolean => {
+    if (!get().running) return false;
+    set({ error: `Wait for ${get().running} to finish (or cancel it).` });
+    return true;
+  };
+
   const apply = (step: Step): StepOutcome | undefined => {
     const volume = getVolume(get().volumeId);
-    if (!volume || !segmentation) return undefined;
+    if (!volume || !segmentation || busy()) return undefined;
     try {
       const outcome = applyStep(segmentation, volume, step);
       history.record(step, outcome);
@@ -307,6 +314,7 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
     },
 
     beginStroke(tool, pointLps, normalLps, range) {
+      if (busy()) return;
       let label = get().activeLabel;
       if (label === undefined && tool === 'brush') label = get().addSegment();
       if (label === undefined || !segmentation) return;
@@ -390,14 +398,14 @@ export const useSegmentationStore = create<SegmentationState>()((set, get) => {
 
     undo() {
       const volume = getVolume(get().volumeId);
-      if (!volume || !segmentation) return;
+      if (!volume || !segmentation || busy()) return;
       const entry = history.undo(segmentation, volume);
       if (!entry) return;
       publish(entry.outcome.deltas, 'undo');
     },
     redo() {
       const volume = getVolume(get().volumeId);
-      if (!volume || !segmentation) return;
+      if (!volume || !segmentation || busy()) return;
       const entry = history.redo(segmentation, volume);
       if (!entry) return;
       publish(entry.outcome.deltas);

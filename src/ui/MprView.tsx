@@ -34,6 +34,7 @@ export function MprView() {
   const [rendering, setRendering] = useState<Rendering3d>('CT-Bone');
   const viewerRef = useRef<MprViewer | undefined>(undefined);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [state3d, setState3d] = useState<'waiting' | 'ready'>('waiting');
   const [error, setError] = useState<string>();
   const [cursor, setCursor] = useState<CursorEvent>();
   const presets = useMemo(() => (volume ? windowPresetsFor(volume) : []), [volume]);
@@ -136,6 +137,24 @@ export function MprView() {
     if (state === 'ready') viewerRef.current?.labelsChanged('segments', useSegmentationStore.getState().changedBox);
   }, [revision, state]);
   useEffect(() => viewerRef.current?.setBrushRadius(brush.radiusMm), [brush.radiusMm, state]);
+  // The 3D view is set up when it first comes into sight (see MprViewer.show3d).
+  useEffect(() => {
+    const el = volume3dRef.current;
+    const viewer = viewerRef.current;
+    if (state !== 'ready' || !el || !viewer) return;
+    setState3d('waiting');
+    let live = true;
+    const observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      void viewer.show3d().then(() => live && setState3d('ready'));
+    });
+    observer.observe(el);
+    return () => {
+      live = false;
+      observer.disconnect();
+    };
+  }, [state]);
   // The threshold range tinted on the slices (the same preview as the single-slice view).
   useEffect(() => {
     const viewer = viewerRef.current;
@@ -242,7 +261,7 @@ export function MprView() {
         </figure>
       ))}
       <figure>
-        <div ref={volume3dRef} className="mpr-viewport" aria-label="3D view" data-testid="mpr-volume3d" onContextMenu={(e) => e.preventDefault()} />
+        <div ref={volume3dRef} className="mpr-viewport" aria-label="3D view" data-testid="mpr-volume3d" data-state={state3d} onContextMenu={(e) => e.preventDefault()} />
         <figcaption>
           3D{' '}
           <select

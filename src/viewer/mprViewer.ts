@@ -237,14 +237,6 @@ export class MprViewer {
       element: this.elements[o],
       defaultOptions: { orientation: Enums.OrientationAxis[o.toUpperCase() as 'AXIAL' | 'SAGITTAL' | 'CORONAL'], background: [0, 0, 0] as Types.RGB },
     }));
-    if (this.elements.volume3d) {
-      viewportInput.push({
-        viewportId: `volume3d-${this.id}`,
-        type: Enums.ViewportType.VOLUME_3D,
-        element: this.elements.volume3d,
-        defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [0, 0, 0] as Types.RGB },
-      });
-    }
     this.engine.setViewports(viewportInput);
 
     this.volumeId = `voxelprint-volume-${this.id}-${Date.now()}`;
@@ -305,19 +297,7 @@ export class MprViewer {
       group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
       group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
     }
-    if (this.elements.volume3d) {
-      const id3d = `volume3d-${this.id}`;
-      await setVolumesForViewports(this.engine, [{ volumeId: this.volumeId }], [id3d]);
-      const group3d = ToolGroupManager.createToolGroup(this.toolGroup3dId);
-      if (group3d) {
-        group3d.addViewport(id3d, this.engine.id);
-        for (const tool of [TrackballRotateTool, PanTool, ZoomTool]) group3d.addTool(tool.toolName);
-        group3d.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-        group3d.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-        group3d.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-      }
-      this.setRendering(volume.modality === 'CT' ? 'CT-Bone' : 'MR-Default');
-    }
+    this.rendering3d = volume.modality === 'CT' ? 'CT-Bone' : 'MR-Default';
     this.setPrimaryTool(this.primary);
     // A local volume draws flat until its texture is marked stale (see shared/STACK.md).
     (csVolume as unknown as { invalidate?: () => void }).invalidate?.();
@@ -408,8 +388,40 @@ export class MprViewer {
     return f ? [f[0], f[1], f[2]] : undefined;
   }
 
+  private rendering3d: Rendering3d = 'CT-Bone';
+  private shown3d?: Promise<void>;
+
+  /**
+   * Sets up the 3D view (volume rendering). Called when its element comes into sight: on a small
+   * machine (software WebGL) it costs seconds of the main thread, which the slice views and a
+   * first model build need more.
+   */
+  show3d(): Promise<void> {
+    const element = this.elements.volume3d;
+    const engine = this.engine;
+    const volumeId = this.volumeId;
+    if (!element || !engine || !volumeId) return Promise.resolve();
+    this.shown3d ??= (async () => {
+      const id3d = `volume3d-${this.id}`;
+      engine.enableElement({ viewportId: id3d, type: Enums.ViewportType.VOLUME_3D, element, defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [0, 0, 0] as Types.RGB } });
+      await setVolumesForViewports(engine, [{ volumeId }], [id3d]);
+      if (engine !== this.engine) return;
+      const group3d = ToolGroupManager.createToolGroup(this.toolGroup3dId);
+      if (group3d) {
+        group3d.addViewport(id3d, engine.id);
+        for (const tool of [TrackballRotateTool, PanTool, ZoomTool]) group3d.addTool(tool.toolName);
+        group3d.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+        group3d.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+        group3d.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      }
+      this.setRendering(this.rendering3d);
+    })();
+    return this.shown3d;
+  }
+
   /** The 3D view's rendering preset. */
   setRendering(rendering: Rendering3d): void {
+    this.rendering3d = rendering;
     const viewport = this.engine?.getViewport(`volume3d-${this.id}`) as Types.IVolumeViewport | undefined;
     if (!viewport) return;
     viewport.setProperties({ preset: rendering });
@@ -428,6 +440,7 @@ export class MprViewer {
   }
 
   dispose(): void {
+    this.shown3d = undefined;
     for (const o of this.overlays.splice(0)) {
       csSegmentation.removeSegmentation(o.id);
       cache.removeVolumeLoadObject(o.volumeId);

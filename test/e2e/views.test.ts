@@ -33,7 +33,10 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
         }, { timeout: 20_000 })
         .toEqual([true, true, true]);
     }
-    // The 3D view: the bone rendering draws the skull; the soft-tissue preset and rotation change the picture.
+    // The 3D view: set up once it is in sight; the bone rendering draws the skull; the
+    // soft-tissue preset and rotation change the picture.
+    await page.getByTestId('mpr-volume3d').scrollIntoViewIfNeeded();
+    await expect.poll(() => page.getByTestId('mpr-volume3d').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
     const bright = async (): Promise<number> => fraction(await viewportGrey(page, 'volume3d'), (x) => x >= 120);
     await expect.poll(bright, { timeout: 30_000 }).toBeGreaterThan(0.03);
     const bone3d = await viewportGrey(page, 'volume3d');
@@ -111,6 +114,21 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
     expect(Math.abs(measured - expected)).toBeLessThan(0.5);
     await page.keyboard.press('w');
     await expect.poll(() => page.getByRole('button', { name: 'Window/level' }).getAttribute('aria-pressed')).toBe('true');
+
+    // Crosshairs: a click on the axial view moves the sagittal and coronal views to that point:
+    // anywhere on the sagittal view the cursor's L coordinate is the clicked one, on the
+    // coronal its P coordinate.
+    await page.keyboard.press('c');
+    await expect.poll(() => page.getByRole('button', { name: 'Crosshairs' }).getAttribute('aria-pressed')).toBe('true');
+    const target = await probe('axial', 0.35, 0.6);
+    const sagittalBefore = await probe('sagittal', 0.5, 0.5);
+    expect(Math.abs(sagittalBefore.lps[0] - target.lps[0])).toBeGreaterThan(10);
+    const axialNow = (await page.getByTestId('mpr-axial').boundingBox())!;
+    await page.mouse.click(axialNow.x + axialNow.width * 0.35, axialNow.y + axialNow.height * 0.6);
+    // Half a voxel of the 0.8 × 0.9 mm phantom, plus the readout's rounding.
+    await expect.poll(async () => Math.abs((await probe('sagittal', 0.4, 0.3)).lps[0] - target.lps[0]), { timeout: 10_000 }).toBeLessThan(0.6);
+    expect(Math.abs((await probe('coronal', 0.6, 0.7)).lps[1] - target.lps[1])).toBeLessThan(0.6);
+    await page.keyboard.press('w');
 
     // Scrolling the axial view far down leaves the head: the mid-grey brain disappears.
     const before = fraction(await viewportGrey(page, 'axial'), (x) => x >= 100 && x <= 160);
