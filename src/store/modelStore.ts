@@ -199,5 +199,10 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   },
 }));
 
+/** Starts the mesh workers and their kernels ahead of the first "Create model" (idempotent). */
+export function warmModelWorkers(): void {
+  void pool.warm().catch(() => undefined);
+}
+
 /** The current models' meshes (outside React state), for the preview and exports. */
 export const getModelMeshes = (): readonly SegmentMesh[] => models;

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { filesFromDrop } from './dropFiles';
 import { useStudyStore } from '../store/studyStore';
+import { warmModelWorkers } from '../store/modelStore';
 import { ModelPanel } from './ModelPanel';
 import { SegmentPanel } from './SegmentPanel';
 import { MprView } from './MprView';
@@ -22,6 +23,8 @@ export function App() {
   useEffect(() => {
     if (autoOpened) return;
     autoOpened = true;
+    // The mesh workers start while the scan loads, not on the first "Create model".
+    warmModelWorkers();
     const wanted = new URLSearchParams(location.search).get('sample') ?? SAMPLES[0].id;
     const sample = SAMPLES.find((s) => s.id === wanted);
     if (sample) void open(sample.title, () => sampleSources(sample));

@@ -63,6 +63,8 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
       const target = msg.target ?? { positionsMm: new Float32Array(msg.plan.vertices * 3), indices: new Uint32Array(msg.plan.indexCount) };
       writeChunkLps(lastKernel.output(), msg.chunk, msg.plan, msg.index, msg.geometry, target);
       post({ type: 'written', id: msg.id, mesh: own ? target : undefined }, own ? [...transferable(target.positionsMm), ...transferable(target.indices)] : []);
+    } else if (msg.type === 'warm') {
+      post({ type: 'warmed', id: msg.id, kernel: (await kernel('auto')).name });
     } else if (msg.type === 'deviation') {
       const lps = (m: LpsArrays) => ({ positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' as const });
       post({ type: 'measured', id: msg.id, deviation: surfaceDeviation(lps(msg.before), lps(msg.after)) });

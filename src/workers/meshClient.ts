@@ -66,6 +66,15 @@ export class MeshWorkerPool {
     return this.workers;
   }
 
+  /**
+   * Starts the workers and compiles their kernels ahead of the first model (a cold start costs
+   * seconds on a busy small machine); resolves when they are ready. Safe to call again.
+   */
+  warm(): Promise<void> {
+    const workers = this.ensureWorkers();
+    return Promise.all(workers.map((w) => this.call(w, (id) => ({ type: 'warm', id }), 'warmed', [], undefined))).then(() => undefined);
+  }
+
   dispose(): void {
     for (const w of this.workers) w.terminate();
     this.workers = [];

@@ -39,6 +39,8 @@ export type MeshRequest =
       readonly target?: LpsArrays;
     }
   | { readonly type: 'finish'; readonly id: number; readonly mesh: LpsArrays; readonly geometry: VolumeGeometry; readonly settings: FinishSettings }
+  /** Start-up: load the module and compile the WebAssembly kernel before the first model. */
+  | { readonly type: 'warm'; readonly id: number }
   /** The two-sided deviation between the unsmoothed (`before`) and the finished (`after`) surface. */
   | { readonly type: 'deviation'; readonly id: number; readonly before: LpsArrays; readonly after: LpsArrays };
 
@@ -57,4 +59,5 @@ export type MeshResponse =
   | { readonly type: 'written'; readonly id: number; readonly mesh?: LpsArrays }
   | { readonly type: 'finished'; readonly id: number; readonly result: ModelResult }
   | { readonly type: 'measured'; readonly id: number; readonly deviation: SurfaceDeviation }
+  | { readonly type: 'warmed'; readonly id: number; readonly kernel: string }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };
