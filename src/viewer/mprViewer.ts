@@ -348,13 +348,24 @@ export class MprViewer {
     for (const id of viewportIds) map[id] = [{ segmentationId }];
     await csSegmentation.addLabelmapRepresentationToViewportMap(map);
     csSegmentation.config.style.setStyle({ segmentationId, type: ToolEnums.SegmentationRepresentations.Labelmap }, { fillAlpha: 1, fillAlphaInactive: 1, renderOutline: kind === 'segments', outlineWidth: 1, outlineOpacity: 1, outlineOpacityInactive: 1, renderOutlineInactive: kind === 'segments', outlineWidthInactive: 1 });
-    if (kind === 'preview') this.styleSegments('preview', [{ label: 1, colorRgb: [255, 196, 0], visible: true, opacity: 0.4 }]);
-    this.engine.renderViewports(viewportIds);
+    // Styling renders the views once; nothing else to draw until the labels change.
+    this.styleSegments(kind, kind === 'preview' ? [{ label: 1, colorRgb: [255, 196, 0], visible: true, opacity: 0.4 }] : this.pendingStyles ?? []);
   }
+
+  /** Styles given before the overlay existed (applied when it is created). */
+  private pendingStyles?: readonly SegmentStyle[];
+  private readonly styleKeys = new Map<string, string>();
+  private overlayVisible = new Map<string, boolean>();
 
   /** Colours, visibility and opacity of the segments on the slices. */
   styleSegments(kind: 'segments' | 'preview', styles: readonly SegmentStyle[]): void {
+    if (kind === 'segments') this.pendingStyles = styles;
     if (!this.shown || !this.overlays.some((o) => o.id === `${kind}-${this.id}`)) return;
+    // Every render copies each view's WebGL canvas to the page (seconds in total on software
+    // GL): render only when a style actually changed.
+    const key = styles.map((st) => `${st.label}:${st.colorRgb.join(',')}:${st.visible}:${st.opacity}`).join('|');
+    if (this.styleKeys.get(kind) === key) return;
+    this.styleKeys.set(kind, key);
     const segmentationId = `${kind}-${this.id}`;
     for (const viewportId of this.shown.viewportIds) {
       for (const st of styles) {
@@ -377,6 +388,8 @@ export class MprViewer {
   setOverlayVisible(kind: 'segments' | 'preview', visible: boolean): void {
     const segmentationId = `${kind}-${this.id}`;
     if (!this.shown || !this.overlays.some((o) => o.id === segmentationId)) return;
+    if ((this.overlayVisible.get(kind) ?? true) === visible) return;
+    this.overlayVisible.set(kind, visible);
     for (const viewportId of this.shown.viewportIds) csSegmentation.config.visibility.setSegmentationRepresentationVisibility(viewportId, { segmentationId, type: ToolEnums.SegmentationRepresentations.Labelmap }, visible);
     this.engine?.renderViewports(this.shown.viewportIds);
   }
@@ -441,6 +454,8 @@ export class MprViewer {
 
   dispose(): void {
     this.shown3d = undefined;
+    this.styleKeys.clear();
+    this.overlayVisible.clear();
     for (const o of this.overlays.splice(0)) {
       csSegmentation.removeSegmentation(o.id);
       cache.removeVolumeLoadObject(o.volumeId);
