@@ -1,4 +1,5 @@
-import { VoxelprintError, deserializeError } from '../core/errors';
+import { VoxelprintError } from '../core/errors';
+import { workerRequest } from './workerRequest';
 import type { FinishSettings, ModelResult } from '../core/mesh/model';
 import { chunkSlices, planMerge, splitSteps } from '../core/mesh/surfaceNets';
 import type { ChunkSummary, SurfaceInput } from '../core/mesh/surfaceNets';
@@ -90,35 +91,12 @@ export class MeshWorkerPool {
     onProgress?: (done: number, total: number) => void,
   ): Promise<Extract<MeshResponse, { type: T }>> {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new VoxelprintError('cancelled', 'cancelled by the user'));
-      const cleanup = (): void => {
-        w.removeEventListener('message', onMessage);
-        w.removeEventListener('error', onError);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onMessage = (ev: MessageEvent<MeshResponse>): void => {
-        const m = ev.data;
-        if (m.id !== id) return;
-        if (m.type === 'progress') return onProgress?.(m.done, m.total);
-        cleanup();
-        if (m.type === 'error') reject(deserializeError(m.error));
-        else if (m.type === expect) resolve(m as Extract<MeshResponse, { type: T }>);
-        else reject(new VoxelprintError('mesh-failed', `mesh worker answered ${m.type} to ${expect}`));
-      };
-      const onError = (ev: ErrorEvent): void => {
-        cleanup();
-        reject(new VoxelprintError('mesh-failed', `mesh worker failed: ${ev.message}`));
-      };
-      const onAbort = (): void => {
-        cleanup();
-        this.dispose();
-        reject(new VoxelprintError('cancelled', 'cancelled by the user'));
-      };
-      w.addEventListener('message', onMessage);
-      w.addEventListener('error', onError);
-      signal?.addEventListener('abort', onAbort);
-      w.postMessage(request(id), transfer);
+    return workerRequest<MeshResponse, T>(w, id, request(id), expect, {
+      transfer,
+      signal,
+      name: 'mesh worker',
+      onAbort: () => this.dispose(),
+      onInterim: (m) => m.type === 'progress' && (onProgress?.(m.done, m.total), true),
     });
   }
 

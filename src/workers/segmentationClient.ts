@@ -1,7 +1,7 @@
-import { VoxelprintError, deserializeError } from '../core/errors';
 import type { LabelDelta } from '../core/segmentation/delta';
 import type { EditVolume, SegmentInfo, Step } from '../core/segmentation/steps';
 import type { SegmentationRequest, SegmentationResponse } from './segmentationProtocol';
+import { workerRequest } from './workerRequest';
 import type { SegmentStatistics } from '../core/segmentation/statistics';
 
 /**
@@ -37,61 +37,30 @@ export class SegmentationWorker {
   }
 
   /** Per-segment statistics (voxels, mm³, surface area of the mesh, value mean/std/min/max). */
-  statistics(volume: EditVolume, labels: Uint8Array): Promise<readonly SegmentStatistics[]> {
+  async statistics(volume: EditVolume, labels: Uint8Array): Promise<readonly SegmentStatistics[]> {
     const w = this.ensure(volume);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const onMessage = (ev: MessageEvent<SegmentationResponse>): void => {
-        const m = ev.data;
-        if (m.id !== id) return;
-        w.removeEventListener('message', onMessage);
-        if (m.type === 'statistics') resolve(m.statistics);
-        else if (m.type === 'error') reject(deserializeError(m.error));
-      };
-      w.addEventListener('message', onMessage);
-      const copy = labels.slice();
-      w.postMessage({ type: 'statistics', id, labels: copy } satisfies SegmentationRequest, [copy.buffer]);
+    const copy = labels.slice();
+    const r = await workerRequest<SegmentationResponse, 'statistics'>(w, id, { type: 'statistics', id, labels: copy } satisfies SegmentationRequest, 'statistics', {
+      transfer: [copy.buffer],
+      name: 'segmentation worker',
     });
+    return r.statistics;
   }
 
-  run(volume: EditVolume, labels: Uint8Array, segments: readonly SegmentInfo[], step: Step, signal?: AbortSignal): Promise<{ deltas: readonly LabelDelta[]; segments: readonly SegmentInfo[] }> {
+  async run(volume: EditVolume, labels: Uint8Array, segments: readonly SegmentInfo[], step: Step, signal?: AbortSignal): Promise<{ deltas: readonly LabelDelta[]; segments: readonly SegmentInfo[] }> {
     const w = this.ensure(volume);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new VoxelprintError('cancelled', 'cancelled by the user'));
-      const cleanup = (): void => {
-        w.removeEventListener('message', onMessage);
-        w.removeEventListener('error', onError);
-        signal?.removeEventListener('abort', onAbort);
-      };
-      const onMessage = (ev: MessageEvent<SegmentationResponse>): void => {
-        const m = ev.data;
-        if (m.id !== id) return;
-        cleanup();
-        if (m.type === 'error') reject(deserializeError(m.error));
-        else if (m.type === 'stepped') {
-          this.spare = m.spare;
-          resolve({ deltas: m.deltas, segments: m.segments });
-        }
-      };
-      const onError = (ev: ErrorEvent): void => {
-        cleanup();
-        this.dispose();
-        reject(new Error(`segmentation worker failed: ${ev.message}`));
-      };
-      const onAbort = (): void => {
-        cleanup();
-        this.dispose();
-        reject(new VoxelprintError('cancelled', 'cancelled by the user'));
-      };
-      w.addEventListener('message', onMessage);
-      w.addEventListener('error', onError);
-      signal?.addEventListener('abort', onAbort);
-      const copy = this.spare?.length === labels.length ? this.spare : new Uint8Array(labels.length);
-      this.spare = undefined;
-      copy.set(labels);
-      const msg: SegmentationRequest = { type: 'step', id, labels: copy, segments, step };
-      w.postMessage(msg, [copy.buffer]);
+    const copy = this.spare?.length === labels.length ? this.spare : new Uint8Array(labels.length);
+    this.spare = undefined;
+    copy.set(labels);
+    const r = await workerRequest<SegmentationResponse, 'stepped'>(w, id, { type: 'step', id, labels: copy, segments, step } satisfies SegmentationRequest, 'stepped', {
+      transfer: [copy.buffer],
+      signal,
+      name: 'segmentation worker',
+      onAbort: () => this.dispose(),
     });
+    this.spare = r.spare;
+    return { deltas: r.deltas, segments: r.segments };
   }
 }
