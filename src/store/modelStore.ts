@@ -57,8 +57,11 @@ export interface ModelState {
   readonly summary?: ModelSummary;
   /** Bumped each time a new model is built (the mesh itself lives outside React state). */
   readonly modelVersion: number;
-  /** Preview opacity, 0.1–1. */
+  /** Preview opacity, 0.1–1 (every model). */
   readonly opacity: number;
+  /** Per-model preview opacity, by model name (overrides `opacity`). */
+  readonly modelOpacity: Readonly<Record<string, number>>;
+  setModelOpacity(name: string, opacity: number): void;
   readonly error?: string;
   set(patch: Partial<Pick<ModelState, 'presetId' | 'customRange' | 'showRange' | 'keepLargest' | 'smoothing' | 'decimate' | 'opacity' | 'source' | 'perSegment'>>): void;
   /** Defaults for a newly loaded volume: bone on CT; on other modalities a custom range from Otsu's threshold up. */
@@ -106,9 +109,15 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   decimate: 0,
   modelVersion: 0,
   opacity: 1,
+  modelOpacity: {},
 
   set(patch) {
-    set(patch);
+    // The all-models slider resets the per-model ones.
+    set('opacity' in patch ? { ...patch, modelOpacity: {} } : patch);
+  },
+
+  setModelOpacity(name, opacity) {
+    set({ modelOpacity: { ...get().modelOpacity, [name]: opacity } });
   },
 
   initForVolume(volumeId) {

@@ -141,7 +141,7 @@ export function ModelPanel() {
         <>
           <ModelView />
           {m.summaries.map((sm) => (
-            <ModelStats key={sm.name} s={sm} />
+            <ModelStats key={sm.name} s={sm} opacity={m.summaries.length > 1 ? (m.modelOpacity[sm.name] ?? m.opacity) : undefined} onOpacity={(v) => m.setModelOpacity(sm.name, v)} />
           ))}
           <div className="model-export">
             <label>
@@ -180,12 +180,25 @@ export function ModelPanel() {
 }
 
 /** Volume, area, size, triangles, shells, watertightness and deviations of one model. */
-function ModelStats({ s }: { s: ModelSummary }) {
+function ModelStats({ s, opacity, onOpacity }: { s: ModelSummary; opacity?: number; onOpacity: (v: number) => void }) {
   const size = [0, 1, 2].map((a) => s.stats.bboxMm.max[a] - s.stats.bboxMm.min[a]);
   return (
     <dl className="model-stats" aria-label={`Model statistics: ${s.name}`}>
       <dt>Model</dt>
-      <dd data-testid="model-name">{s.name}</dd>
+      <dd>
+        <span data-testid="model-name">{s.name}</span>
+        {opacity !== undefined && (
+          <input
+            type="range"
+            aria-label={`Opacity of model ${s.name}`}
+            min={0.1}
+            max={1}
+            step={0.05}
+            value={opacity}
+            onChange={(e) => onOpacity(Number(e.target.value))}
+          />
+        )}
+      </dd>
       <dt>Volume</dt>
       <dd data-testid="model-volume-mm3" data-value={s.stats.volumeMm3}>
         {fmt(s.stats.volumeMm3 / 1000, 2)} cm³

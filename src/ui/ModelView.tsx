@@ -8,6 +8,7 @@ export function ModelView() {
   const sceneRef = useRef<ModelScene | undefined>(undefined);
   const version = useModelStore((s) => s.modelVersion);
   const opacity = useModelStore((s) => s.opacity);
+  const modelOpacity = useModelStore((s) => s.modelOpacity);
   const set = useModelStore((s) => s.set);
 
   useEffect(() => {
@@ -31,8 +32,8 @@ export function ModelView() {
   }, [version]);
 
   useEffect(() => {
-    for (const m of getModelMeshes()) sceneRef.current?.setOpacity(m.name, opacity);
-  }, [opacity, version]);
+    for (const m of getModelMeshes()) sceneRef.current?.setOpacity(m.name, modelOpacity[m.name] ?? opacity);
+  }, [opacity, modelOpacity, version]);
 
   return (
     <figure className="model-view">

@@ -129,6 +129,20 @@ describe('segment in the browser: segment list, threshold, brush, undo/redo, rec
     await page.getByRole('checkbox', { name: 'Keep largest piece' }).uncheck();
     await page.getByRole('button', { name: 'Create model' }).click();
     await expect.poll(() => page.getByTestId('model-name').allTextContents(), { timeout: 60_000 }).toEqual(['Skull <b>', 'Segment 2']);
+    // Each model has its own opacity in the preview: the skull made faint changes the picture.
+    const preview = page.getByTestId('model-canvas');
+    await preview.scrollIntoViewIfNeeded();
+    await expect.poll(async () => Number(await preview.getAttribute('data-frames'))).toBeGreaterThan(0);
+    const opaque = (await canvasPixels(preview)).rgba;
+    await page.getByRole('slider', { name: 'Opacity of model Skull <b>' }).fill('0.2');
+    await expect
+      .poll(async () => {
+        const now = (await canvasPixels(preview)).rgba;
+        let changed = 0;
+        for (let i = 0; i < now.length; i += 4) if (Math.abs(now[i] - opaque[i]) > 24) changed++;
+        return changed / (now.length / 4);
+      })
+      .toBeGreaterThan(0.01);
     await page.getByRole('checkbox', { name: 'One file per segment' }).check();
     const downloads: string[] = [];
     page.on('download', (d) => downloads.push(d.suggestedFilename()));
