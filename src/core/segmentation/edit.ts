@@ -1,6 +1,7 @@
 import type { VoxelArray } from '../volume/volume';
 import type { HuRange } from './presets';
 import { boundingBox } from './grid';
+import { nonZeroBox } from './distance';
 import type { LabelGrid, VoxelBox } from './grid';
 import { DeltaEncoder } from './delta';
 import type { LabelDelta } from './delta';
@@ -105,7 +106,7 @@ export function applyProposal(
  * joined with the segment's current one (so voxels leaving the segment are inside it too).
  */
 export function maskBox(labels: Uint8Array, grid: LabelGrid, label: number, mask: Uint8Array): VoxelBox | undefined {
-  const boxes = [boundingBox(mask, grid), boundingBox(labels, grid, label)].filter((x): x is VoxelBox => x !== undefined);
+  const boxes = [nonZeroBox(mask, grid), boundingBox(labels, grid, label)].filter((x): x is VoxelBox => x !== undefined);
   if (!boxes.length) return undefined;
   return {
     min: [0, 1, 2].map((a) => Math.min(...boxes.map((x) => x.min[a]))) as [number, number, number],

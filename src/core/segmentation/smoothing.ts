@@ -1,5 +1,5 @@
 import { checkMm, checkSpacing, nonZeroBox, reachVoxels } from './distance';
-import { checkGrid, type LabelGrid, type VoxelBox } from './grid';
+import { boundingBox, checkGrid, type LabelGrid, type VoxelBox } from './grid';
 import { growMask, shrinkMask } from './margin';
 
 /**
@@ -333,30 +333,7 @@ export function gaussianKernel(sigmaMm: number, s: number): Float64Array {
 
 /** The bounding box of voxels equal to `label` (any non-zero voxel when label < 0). */
 function labelBox(labels: Uint8Array, grid: LabelGrid, label: number): VoxelBox | undefined {
-  if (label < 0) return nonZeroBox(labels, grid);
-  const [nx, ny, nz] = grid.dimensions;
-  let x0 = nx;
-  let y0 = ny;
-  let z0 = nz;
-  let x1 = -1;
-  let y1 = -1;
-  let z1 = -1;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++) {
-      const row = j * nx + k * nx * ny;
-      let a = 0;
-      while (a < nx && labels[row + a] !== label) a++;
-      if (a === nx) continue;
-      let b = nx - 1;
-      while (labels[row + b] !== label) b--;
-      if (a < x0) x0 = a;
-      if (b > x1) x1 = b;
-      if (j < y0) y0 = j;
-      if (j > y1) y1 = j;
-      if (k < z0) z0 = k;
-      z1 = k;
-    }
-  return x1 < 0 ? undefined : { min: [x0, y0, z0], max: [x1 + 1, y1 + 1, z1 + 1] };
+  return label < 0 ? nonZeroBox(labels, grid) : boundingBox(labels, grid, label);
 }
 
 /**
