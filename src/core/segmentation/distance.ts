@@ -1,5 +1,5 @@
-import { checkGrid, gridVoxels, type LabelGrid, type VoxelBox } from './grid';
-import { nextNonZero, nextZero } from './islands';
+import { boundingBox, checkGrid, gridVoxels, type LabelGrid, type VoxelBox } from './grid';
+import { nextNonZero, nextZero, wordsOf } from './bytes';
 
 /**
  * Exact Euclidean distance transforms on anisotropic grids, in millimetres.
@@ -75,7 +75,7 @@ export function squaredDistanceMm(mask: Uint8Array, grid: LabelGrid, options: Di
   const { maxMm } = options;
   if (maxMm !== undefined) checkMm(maxMm, 'maxMm');
   const out = new Float32Array(gridVoxels(grid)).fill(Infinity);
-  const bbox = nonZeroBox(mask, grid);
+  const bbox = boundingBox(mask, grid);
   if (!bbox) return out;
   const [nx, ny, nz] = grid.dimensions;
   const [sx, sy, sz] = grid.spacingMm;
@@ -240,48 +240,7 @@ export class Envelope {
   }
 }
 
-/**
- * The bounding box of the non-zero voxels (undefined when none), like `boundingBox` but
- * scanning each row only up to its first non-zero voxel and from its end down to the box's
- * right side so far, whole zero 4-byte words at a time.
- */
-export function nonZeroBox(mask: Uint8Array, grid: Pick<LabelGrid, 'dimensions'>): VoxelBox | undefined {
-  const [nx, ny, nz] = grid.dimensions;
-  const wb = (4 - (mask.byteOffset & 3)) & 3;
-  const words = new Uint32Array(mask.buffer, mask.byteOffset + Math.min(wb, mask.length), Math.max(0, (mask.length - wb) >> 2));
-  let x0 = nx;
-  let y0 = ny;
-  let z0 = nz;
-  let x1 = -1;
-  let y1 = -1;
-  let z1 = -1;
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      const row = j * nx + k * nx * ny;
-      const stop = row + nx;
-      const a = nextNonZero(mask, words, wb, row, stop);
-      if (a === stop) continue;
-      if (a - row < x0) x0 = a - row;
-      // The last non-zero voxel matters only beyond x1: scan back from the row's end to there.
-      const from = Math.max(a, row + x1 + 1);
-      let b = stop - 1;
-      while (b >= from && mask[b] === 0) {
-        // Whole zero words at a time once aligned.
-        if (((b + 1 - wb) & 3) === 0 && b - 3 >= from && words[(b - 3 - wb) >> 2] === 0) b -= 4;
-        else b--;
-      }
-      if (b >= from && b - row > x1) x1 = b - row;
-      if (j < y0) y0 = j;
-      if (j > y1) y1 = j;
-      if (k < z0) z0 = k;
-      z1 = k;
-    }
-  }
-  if (x1 < 0) return undefined;
-  return { min: [x0, y0, z0], max: [x1 + 1, y1 + 1, z1 + 1] };
-}
-
-/** What `markWithinDistance` measures to and how the grid's edge counts. */
+/** What the within-distance engines measure to and how the grid's edge counts. */
 export interface WithinOptions {
   /** Distances are measured to voxels with this mask value (1: the mask, 0: its outside). */
   readonly sourceValue: 0 | 1;
@@ -290,13 +249,15 @@ export interface WithinOptions {
 }
 
 /**
- * Writes `mark` into `out` at every non-source voxel whose centre lies within `rMm` of a
- * source voxel's centre (exact Euclidean distance on the anisotropic grid, with
- * `DISTANCE_TOLERANCE`), and nowhere else: sources and farther voxels are left alone.
+ * The lower-envelope engine for "within r mm of a source" (the other is stamp.ts; margin.ts picks
+ * the cheaper). With W the non-source voxels whose centre lies within `rMm` of a source voxel's
+ * centre (exact Euclidean distance on the anisotropic grid, with `DISTANCE_TOLERANCE`), it
+ * writes into a zeroed `out`: `'grow'` (sources 1) 1 on mask ∪ W, `'shrink'` (sources 0) 1 on
+ * mask − W, touching only voxels set to 1.
  *
  * Work is confined to a box: the mask's bounding box padded by r (sources 1) or the bounding box
  * of the non-source voxels (sources 0). Results collect in a ring of 2⌊r / sz⌋ + 1 slices and
- * go to `out` as each slice is finished, so `out` is touched only where it is written.
+ * go to `out` as each slice is finished.
  *
  * Per slice: a binary pass along j (distance in rows to the nearest source, capped), then the
  * lower envelope of parabolas along i gives the exact in-slice squared distance D_k, capped at
@@ -305,24 +266,13 @@ export interface WithinOptions {
  * whose neighbours above and below are sources too are skipped: the ends of that run of
  * sources are nearer to anything they could reach.
  */
-export function markWithinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, mark: 0 | 1): void {
-  withinDistance(mask, grid, rMm, options, out, 'mark', mark);
-}
-
-/**
- * How `withinDistance` writes its result W (the non-source voxels within r) into `out`, one
- * finished slice at a time: `'mark'` writes `mark` on W; `'grow'` writes 1 on mask ∪ W and
- * `'shrink'` writes 1 on mask − W (both into a zeroed `out`, touching only voxels set to 1).
- */
-export type WithinCombine = 'mark' | 'grow' | 'shrink';
-
-/** The engine of `markWithinDistance` with the combinations margins need (see `WithinCombine`). */
-export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, combine: WithinCombine, mark: 0 | 1 = 1): void {
+export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, combine: 'grow' | 'shrink'): void {
   checkGrid(mask, grid);
   checkGrid(out, grid, 'output');
   checkSpacing(grid);
   checkMm(rMm, 'distance');
   const { sourceValue: sv, edgeIsSource } = options;
+  if ((combine === 'grow') !== (sv === 1)) throw new Error(`withinDistance: '${combine}' needs sources ${sv === 1 ? 0 : 1}`);
   const [nx, ny, nz] = grid.dimensions;
   const [sx, sy, sz] = grid.spacingMm;
   const nxy = nx * ny;
@@ -336,7 +286,7 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
   // The processing box P and whether sources lie just beyond each of its faces.
   let box: VoxelBox | undefined;
   if (sv === 1) {
-    const b = nonZeroBox(mask, grid);
+    const b = boundingBox(mask, grid);
     if (!b) return;
     const r3 = [rx, ry, rz];
     box = {
@@ -344,7 +294,7 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
       max: [0, 1, 2].map((a) => Math.min(grid.dimensions[a], b.max[a] + r3[a])) as [number, number, number],
     };
   } else {
-    box = nonZeroBox(mask, grid);
+    box = boundingBox(mask, grid);
     if (!box) return;
   }
   const [x0, y0, z0] = box.min;
@@ -389,9 +339,8 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
   const wLo = new Int32Array(ringN * by).fill(bx);
   const wHi = new Int32Array(ringN * by).fill(-1);
   const slotIx = new Int32Array(2 * rz + 1);
-  // Whole 4-byte words of the mask are skipped when looking for runs (see islands.ts).
-  const wb = (4 - (mask.byteOffset & 3)) & 3;
-  const words = new Uint32Array(mask.buffer, mask.byteOffset + Math.min(wb, mask.length), Math.max(0, (mask.length - wb) >> 2));
+  // Whole 4-byte words of the mask are skipped when looking for runs (see bytes.ts).
+  const { words, wb } = wordsOf(mask);
   const finish = (f: number): void => {
     const s = (f - z0) % ringN;
     const base = s * plane;
@@ -421,7 +370,7 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
             out.fill(1, m + a - w, m + y - w);
           }
         }
-      } else if (combine === 'shrink') {
+      } else {
         // The mask's runs, less W where it may be set.
         const stop = m + bx;
         let x = m;
@@ -441,8 +390,6 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
           for (let i = c; i <= d; i++) if (W[w + i] === 0) out[m + i] = 1;
           if (ib - 1 > hi) out.fill(1, m + hi + 1, x);
         }
-      } else {
-        for (let i = lo; i <= hi; i++) if (W[w + i] !== 0 && (mask[m + i] === 0) !== srcZero) out[m + i] = mark;
       }
       if (lo <= hi) {
         W.fill(0, w + lo, w + hi + 1);

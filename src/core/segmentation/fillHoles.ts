@@ -1,7 +1,8 @@
 import type { Connectivity, LabelGrid } from './grid';
 import { checkGrid } from './grid';
 import type { RowLayout } from './islands';
-import { RunLabeller, gridRows, outputMask, paintRuns } from './islands';
+import { outputMask } from './grid';
+import { RunLabeller, gridRows, paintRuns } from './islands';
 
 /**
  * Hole filling: background that cannot reach the border of the grid (3D) or of its slice (2D)

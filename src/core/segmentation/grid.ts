@@ -1,4 +1,5 @@
 import type { Vec3 } from '../geometry/vec3';
+import { byteRepeat, nextEqual, nextNonZero, prevEqual, prevNonZero, wordsOf } from './bytes';
 
 /**
  * The lattice a mask or labelmap lives on: the volume's dimensions and voxel spacing. Masks and
@@ -39,27 +40,28 @@ export function checkGrid(array: ArrayLike<number>, g: Pick<LabelGrid, 'dimensio
 /** The smallest box holding every non-zero voxel (every voxel equal to `label` when given); undefined when none. */
 export function boundingBox(labels: Uint8Array, g: Pick<LabelGrid, 'dimensions'>, label?: number): VoxelBox | undefined {
   const [nx, ny, nz] = g.dimensions;
+  const { words, wb } = wordsOf(labels);
+  const any = label === undefined;
+  const want = label ?? 0;
+  const rep = byteRepeat(want);
   let x0 = nx;
   let y0 = ny;
   let z0 = nz;
   let x1 = -1;
   let y1 = -1;
   let z1 = -1;
-  const any = label === undefined;
-  const want = label ?? 0;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       const row = j * nx + k * nx * ny;
-      // The row's first and last voxel that counts (one comparison per voxel up to them).
-      let i = 0;
-      if (any) while (i < nx && labels[row + i] === 0) i++;
-      else while (i < nx && labels[row + i] !== want) i++;
-      if (i === nx) continue;
-      let e = nx - 1;
-      if (any) while (labels[row + e] === 0) e--;
-      else while (labels[row + e] !== want) e--;
-      if (i < x0) x0 = i;
-      if (e > x1) x1 = e;
+      const stop = row + nx;
+      // The row's first voxel that counts, then its last one, but only beyond x1 (whole words
+      // that cannot hold it are skipped both ways).
+      const a = any ? nextNonZero(labels, words, wb, row, stop) : nextEqual(labels, words, wb, row, stop, want, rep);
+      if (a === stop) continue;
+      if (a - row < x0) x0 = a - row;
+      const from = Math.max(a, row + x1 + 1);
+      const b = any ? prevNonZero(labels, words, wb, stop - 1, from) : prevEqual(labels, words, wb, stop - 1, from, want, rep);
+      if (b >= from && b - row > x1) x1 = b - row;
       if (j < y0) y0 = j;
       if (j > y1) y1 = j;
       if (k < z0) z0 = k;
@@ -68,4 +70,20 @@ export function boundingBox(labels: Uint8Array, g: Pick<LabelGrid, 'dimensions'>
   }
   if (x1 < 0) return undefined;
   return { min: [x0, y0, z0], max: [x1 + 1, y1 + 1, z1 + 1] };
+}
+
+/**
+ * An effect's output: `into` (checked against the grid, then cleared when `clear`) or a new
+ * zeroed array. Effects take an optional `into` because fresh memory costs ~3–5 ms/MB the first
+ * time it is written on these machines (~0.4 s for a 512 × 512 × 400 mask); a reused one only
+ * its clearing. Pass the `input` of an effect that cannot work in place: sharing memory with it
+ * is refused.
+ */
+export function outputMask(grid: Pick<LabelGrid, 'dimensions'>, into: Uint8Array | undefined, clear: boolean, input?: Uint8Array): Uint8Array {
+  if (!into) return new Uint8Array(gridVoxels(grid));
+  checkGrid(into, grid, 'output mask');
+  if (input && into.buffer === input.buffer && into.byteOffset < input.byteOffset + input.length && input.byteOffset < into.byteOffset + into.length)
+    throw new Error('this effect cannot write its result over its input');
+  if (clear) into.fill(0);
+  return into;
 }

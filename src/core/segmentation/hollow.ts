@@ -1,5 +1,7 @@
-import { checkMm, checkSpacing, markWithinDistance, nonZeroBox, squaredLimit } from './distance';
-import { checkGrid, type LabelGrid } from './grid';
+import { checkMm, checkSpacing, squaredLimit } from './distance';
+import { boundingBox, checkGrid, type LabelGrid } from './grid';
+import { nextNonZero, nextZero, wordsOf } from './bytes';
+import { growMask, shrinkMask, type WithinMethod } from './margin';
 
 /** Where the wall of a hollowed mask lies relative to the original surface. */
 export type HollowSide = 'inside' | 'centred' | 'outside';
@@ -9,6 +11,22 @@ export interface HollowOptions {
   readonly thicknessMm: number;
   /** `'inside'` (default): the wall is inside the original surface, which keeps the outer size. */
   readonly side?: HollowSide;
+  /** Write the shell here instead of a new array (the grid's size, not the input; cleared first). */
+  readonly into?: Uint8Array;
+  /** The distance engine (see margin.ts); both give the same shell. */
+  readonly method?: WithinMethod;
+}
+
+/** Calls `f(s, x)` for each run [s, x) of non-zero voxels of the mask (whole zero words skipped). */
+function forEachRun(mask: Uint8Array, f: (s: number, x: number) => void): void {
+  const { words, wb } = wordsOf(mask);
+  let x = 0;
+  while (x < mask.length) {
+    const s = nextNonZero(mask, words, wb, x, mask.length);
+    if (s >= mask.length) break;
+    x = nextZero(mask, words, wb, s, mask.length);
+    f(s, x);
+  }
 }
 
 /**
@@ -35,11 +53,24 @@ export function hollowMask(mask: Uint8Array, grid: LabelGrid, options: HollowOpt
   const side = options.side ?? 'inside';
   if (side !== 'inside' && side !== 'centred' && side !== 'outside') throw new Error(`side must be 'inside', 'centred' or 'outside', got ${String(side)}`);
 
-  const shell = new Uint8Array(mask.length);
   const inner = side === 'inside' ? t : side === 'centred' ? t / 2 : 0;
   const outer = side === 'outside' ? t : side === 'centred' ? t / 2 : 0;
-  if (inner > 0) markWithinDistance(mask, grid, inner, { sourceValue: 0, edgeIsSource: true }, shell, 1);
-  if (outer > 0) markWithinDistance(mask, grid, outer, { sourceValue: 1, edgeIsSource: false }, shell, 1);
+  const { into, method } = options;
+  // The wall is grown − shrunk: mask − shrink(mask, inner) inside, grow(mask, outer) − mask outside.
+  let shell: Uint8Array;
+  if (side === 'inside') {
+    shell = shrinkMask(mask, grid, inner, { edge: 'outside', into, method });
+    forEachRun(mask, (s, x) => {
+      for (let v = s; v < x; v++) shell[v] ^= 1;
+    });
+  } else if (side === 'outside') {
+    shell = growMask(mask, grid, outer, { into, method });
+    forEachRun(mask, (s, x) => shell.fill(0, s, x));
+  } else {
+    shell = growMask(mask, grid, outer, { into, method });
+    const core = shrinkMask(mask, grid, inner, { edge: 'outside', method });
+    forEachRun(core, (s, x) => shell.fill(0, s, x));
+  }
   // Corner neighbours are √(sx² + sy² + sz²) apart: a wall at least that thick is closed already.
   const [sx, sy, sz] = grid.spacingMm;
   const diagonal2 = sx * sx + sy * sy + sz * sz;
@@ -56,7 +87,7 @@ const onFace = (i: number, j: number, k: number, [nx, ny, nz]: readonly number[]
 
 /** Cavity voxels (mask, not wall) on the grid's faces or with a 26-neighbour outside the mask join the wall. */
 function closeInward(mask: Uint8Array, shell: Uint8Array, grid: LabelGrid): void {
-  const box = nonZeroBox(mask, grid);
+  const box = boundingBox(mask, grid);
   if (!box) return;
   const dims = grid.dimensions;
   const [nx] = dims;
@@ -87,7 +118,7 @@ function closeInward(mask: Uint8Array, shell: Uint8Array, grid: LabelGrid): void
  * voxel outside the mask that is a 26-neighbour of the cavity.
  */
 function closeOutward(mask: Uint8Array, shell: Uint8Array, grid: LabelGrid, around: boolean): void {
-  const box = nonZeroBox(mask, grid);
+  const box = boundingBox(mask, grid);
   if (!box) return;
   const dims = grid.dimensions;
   const [nx, ny, nz] = dims;

@@ -1,5 +1,6 @@
 import type { Connectivity, LabelGrid } from './grid';
-import { checkGrid, voxelVolumeMm3 } from './grid';
+import { nextNonZero, nextZero, wordsOf } from './bytes';
+import { checkGrid, outputMask, voxelVolumeMm3 } from './grid';
 
 /**
  * Connected pieces ("islands") of a binary mask, and the effects built on them: keep the largest,
@@ -15,7 +16,7 @@ import { checkGrid, voxelVolumeMm3 } from './grid';
  * `i + j*nx + k*nx*ny`. Pieces are numbered 1…count in the scan order of their first voxel (the
  * voxel with the lowest index), so results are deterministic; ties in size go to the lower
  * number. Every function returns a new 0/1 array and never mutates its input, unless given an
- * optional `into` array to write to (see {@link outputMask}). Connectivity defaults to 6 (voxels
+ * optional `into` array to write to (see `outputMask` in grid.ts). Connectivity defaults to 6 (voxels
  * sharing a face).
  */
 
@@ -71,44 +72,6 @@ export interface RunLabelOptions {
 }
 
 /**
- * The first index in [x, stop) holding a non-zero byte, or `stop`. `words` views `src` from
- * byte `wb` (the first 4-aligned one): whole zero words are skipped four bytes at a time.
- */
-export function nextNonZero(src: Uint8Array, words: Uint32Array, wb: number, x: number, stop: number): number {
-  while (x < stop && ((x - wb) & 3) !== 0) {
-    if (src[x] !== 0) return x;
-    x++;
-  }
-  if (x >= stop) return stop;
-  let w = (x - wb) >> 2;
-  const wEnd = (stop - wb) >> 2;
-  while (w < wEnd && words[w] === 0) w++;
-  x = wb + (w << 2);
-  while (x < stop && src[x] === 0) x++;
-  return x;
-}
-
-/** The first index in [x, stop) holding a zero byte, or `stop` (words without a zero byte are skipped). */
-export function nextZero(src: Uint8Array, words: Uint32Array, wb: number, x: number, stop: number): number {
-  while (x < stop && ((x - wb) & 3) !== 0) {
-    if (src[x] === 0) return x;
-    x++;
-  }
-  if (x >= stop) return stop;
-  let w = (x - wb) >> 2;
-  const wEnd = (stop - wb) >> 2;
-  // A word has a zero byte iff (w − 0x01010101) & ~w & 0x80808080 is non-zero.
-  while (w < wEnd) {
-    const v = words[w];
-    if (((v - 0x01010101) & ~v & 0x80808080) !== 0) break;
-    w++;
-  }
-  x = wb + (w << 2);
-  while (x < stop && src[x] !== 0) x++;
-  return x;
-}
-
-/**
  * Union–find connected-component labelling over runs, with buffers reused from call to call
  * (per-slice effects label hundreds of planes with one labeller).
  */
@@ -126,8 +89,7 @@ export class RunLabeller {
     const rowFirst = this.rowFirst;
     const wantInside = options.inside;
     // Pass 1: runs, skipping whole 4-byte words of background (or of inside) at a time.
-    const wb = (4 - (src.byteOffset & 3)) & 3;
-    const words = new Uint32Array(src.buffer, src.byteOffset + Math.min(wb, src.length), Math.max(0, (src.length - wb) >> 2));
+    const { words, wb } = wordsOf(src);
     let n = 0;
     let start = this.start;
     let end = this.end;
@@ -322,18 +284,6 @@ export function findPieces(mask: Uint8Array, grid: LabelGrid, connectivity: Conn
   return { grid, connectivity, count: runs.count, voxelCounts: runs.sizes, runs };
 }
 
-/**
- * `into` (checked against the grid, then cleared) or a new zeroed array. Every effect takes an
- * optional `into`, which may be its input mask (the pieces are found before anything is
- * written): reusing memory matters, since fresh memory costs ~3–5 ms/MB the first time it is
- * written on these machines (~0.4 s for a 512 × 512 × 400 mask).
- */
-export function outputMask(grid: Pick<LabelGrid, 'dimensions'>, into: Uint8Array | undefined, clear: boolean): Uint8Array {
-  if (!into) return new Uint8Array(grid.dimensions[0] * grid.dimensions[1] * grid.dimensions[2]);
-  checkGrid(into, grid, 'output mask');
-  if (clear) into.fill(0);
-  return into;
-}
 
 /** A 0/1 mask of the pieces with `select[piece]` non-zero (`select` indexed 0…count), new or in `into`. */
 export function piecesMask(pieces: Pieces, select: Uint8Array, into?: Uint8Array): Uint8Array {

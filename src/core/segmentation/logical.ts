@@ -1,4 +1,5 @@
 import type { VoxelArray } from '../volume/volume';
+import { byteRepeat } from './bytes';
 import type { HuRange } from './presets';
 
 /**
@@ -135,12 +136,32 @@ export function clearMask(a: Uint8Array, into?: Uint8Array): Uint8Array {
   return target(a.length, into).fill(0);
 }
 
-/** The 0/1 mask of segment `label` (1…255) of a labelmap. */
-export function segmentMask(labels: Uint8Array, label: number): Uint8Array {
+/** The 0/1 mask of segment `label` (1…255) of a labelmap (written into `into` when given). */
+export function segmentMask(labels: Uint8Array, label: number, into?: Uint8Array): Uint8Array {
   checkLabel(label);
-  const out = new Uint8Array(labels.length);
-  for (let v = 0; v < labels.length; v++) out[v] = labels[v] === label ? 1 : 0;
-  return out;
+  // A fresh array is zero: write only the segment's voxels (fresh pages untouched elsewhere).
+  if (!into) {
+    const out = new Uint8Array(labels.length);
+    for (let v = 0; v < labels.length; v++) if (labels[v] === label) out[v] = 1;
+    return out;
+  }
+  target(labels.length, into);
+  const w = wordViews([labels, into]);
+  const head = w ? w.head : labels.length;
+  const tail = w ? w.head + 4 * w.count : labels.length;
+  for (let v = 0; v < head; v++) into[v] = labels[v] === label ? 1 : 0;
+  if (w) {
+    // Four voxels a word: bytes equal to the label are the zero bytes of x = word ^ rep, and
+    // ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) sets bit 7 of exactly those (no carries between bytes).
+    const [L, M] = w.views;
+    const rep = byteRepeat(label);
+    for (let q = 0; q < w.count; q++) {
+      const x = L[q] ^ rep;
+      M[q] = (~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x) & 0x80808080) >>> 7;
+    }
+  }
+  for (let v = tail; v < labels.length; v++) into[v] = labels[v] === label ? 1 : 0;
+  return into;
 }
 
 /** The 0/1 mask of every segment (all non-zero labels). */

@@ -1,5 +1,5 @@
-import { checkMm, checkSpacing, nonZeroBox, reachVoxels } from './distance';
-import { boundingBox, checkGrid, type LabelGrid, type VoxelBox } from './grid';
+import { checkMm, checkSpacing, reachVoxels } from './distance';
+import { boundingBox, checkGrid, outputMask, type LabelGrid, type VoxelBox } from './grid';
 import { growMask, shrinkMask } from './margin';
 
 /**
@@ -54,15 +54,15 @@ const pad = (box: VoxelBox, r: readonly number[], grid: LabelGrid): { lo: number
  * there) keeps the voxel's value. Removes specks and fills pits smaller than about half the
  * kernel, keeps flat and gently curved surfaces in place.
  */
-export function medianFilter(mask: Uint8Array, grid: LabelGrid, kernel: MedianKernel): Uint8Array {
+export function medianFilter(mask: Uint8Array, grid: LabelGrid, kernel: MedianKernel, into?: Uint8Array): Uint8Array {
   checkGrid(mask, grid);
   checkSpacing(grid);
   const [kx, ky, kz] = kernelCounts(grid, kernel);
   const [nx, ny, nz] = grid.dimensions;
-  const out = new Uint8Array(mask.length);
-  const box = nonZeroBox(mask, grid);
+  const out = outputMask(grid, into, true, mask);
+  const box = boundingBox(mask, grid);
   if (!box) return out;
-  if (kx === 3 && ky === 3 && kz === 3 && nx % 4 === 0 && (mask.byteOffset & 3) === 0) {
+  if (kx === 3 && ky === 3 && kz === 3 && nx % 4 === 0 && (mask.byteOffset & 3) === 0 && (out.byteOffset & 3) === 0) {
     median3Words(mask, grid, box, out);
     return out;
   }
@@ -283,9 +283,16 @@ function median3Words(mask: Uint8Array, grid: LabelGrid, box: VoxelBox, out: Uin
  * (a bridge w voxels wide along an axis of spacing s goes when w·s ≤ 2r). The result is a subset
  * of the mask; the grid's edge does not count as outside.
  */
-export function openMask(mask: Uint8Array, grid: LabelGrid, radiusMm: number): Uint8Array {
+export function openMask(mask: Uint8Array, grid: LabelGrid, radiusMm: number, buffers: MorphologyBuffers = {}): Uint8Array {
   checkMm(radiusMm, 'opening radius');
-  return growMask(shrinkMask(mask, grid, radiusMm, { edge: 'ignore' }), grid, radiusMm);
+  const { into, temp } = buffers;
+  return growMask(shrinkMask(mask, grid, radiusMm, { edge: 'ignore', into: temp }), grid, radiusMm, { into });
+}
+
+/** Where opening and closing write (see `outputMask`): the result and the intermediate mask. */
+export interface MorphologyBuffers {
+  readonly into?: Uint8Array;
+  readonly temp?: Uint8Array;
 }
 
 /**
@@ -295,24 +302,25 @@ export function openMask(mask: Uint8Array, grid: LabelGrid, radiusMm: number): U
  * border", padding the grid where the mask comes within 2r of its edge), so a mask near the edge
  * is not joined to it.
  */
-export function closeMask(mask: Uint8Array, grid: LabelGrid, radiusMm: number): Uint8Array {
+export function closeMask(mask: Uint8Array, grid: LabelGrid, radiusMm: number, buffers: MorphologyBuffers = {}): Uint8Array {
+  const { into, temp } = buffers;
   checkGrid(mask, grid);
   checkSpacing(grid);
   checkMm(radiusMm, 'closing radius');
-  const box = nonZeroBox(mask, grid);
-  if (!box || radiusMm === 0) return growMask(mask, grid, 0);
+  const box = boundingBox(mask, grid);
+  if (!box || radiusMm === 0) return growMask(mask, grid, 0, { into });
   const R = reachVoxels(grid, radiusMm);
   const n = grid.dimensions;
   const padLo = [0, 1, 2].map((a) => Math.max(0, 2 * R[a] + 1 - box.min[a]));
   const padHi = [0, 1, 2].map((a) => Math.max(0, 2 * R[a] + 1 - (n[a] - box.max[a])));
-  if (padLo.every((p) => p === 0) && padHi.every((p) => p === 0)) return shrinkMask(growMask(mask, grid, radiusMm), grid, radiusMm);
+  if (padLo.every((p) => p === 0) && padHi.every((p) => p === 0)) return shrinkMask(growMask(mask, grid, radiusMm, { into: temp }), grid, radiusMm, { into });
   const dims = [0, 1, 2].map((a) => n[a] + padLo[a] + padHi[a]) as [number, number, number];
   const big: LabelGrid = { dimensions: dims, spacingMm: grid.spacingMm };
   const padded = new Uint8Array(dims[0] * dims[1] * dims[2]);
   const at = (i: number, j: number, k: number): number => i + padLo[0] + (j + padLo[1]) * dims[0] + (k + padLo[2]) * dims[0] * dims[1];
   for (let k = 0; k < n[2]; k++) for (let j = 0; j < n[1]; j++) padded.set(mask.subarray(j * n[0] + k * n[0] * n[1], (j + 1) * n[0] + k * n[0] * n[1]), at(0, j, k));
   const closed = shrinkMask(growMask(padded, big, radiusMm), big, radiusMm);
-  const out = new Uint8Array(mask.length);
+  const out = outputMask(grid, into, true, mask);
   for (let k = 0; k < n[2]; k++) for (let j = 0; j < n[1]; j++) out.set(closed.subarray(at(0, j, k), at(0, j, k) + n[0]), j * n[0] + k * n[0] * n[1]);
   return out;
 }
@@ -333,7 +341,7 @@ export function gaussianKernel(sigmaMm: number, s: number): Float64Array {
 
 /** The bounding box of voxels equal to `label` (any non-zero voxel when label < 0). */
 function labelBox(labels: Uint8Array, grid: LabelGrid, label: number): VoxelBox | undefined {
-  return label < 0 ? nonZeroBox(labels, grid) : boundingBox(labels, grid, label);
+  return label < 0 ? boundingBox(labels, grid) : boundingBox(labels, grid, label);
 }
 
 /**
@@ -514,11 +522,11 @@ function checkSigma(sigmaMm: number): void {
  * Beyond the grid the edge voxels repeat, so a mask cut by the grid's edge keeps its cut.
  * σ = 0 returns a 0/1 copy.
  */
-export function gaussianSmooth(mask: Uint8Array, grid: LabelGrid, sigmaMm: number): Uint8Array {
+export function gaussianSmooth(mask: Uint8Array, grid: LabelGrid, sigmaMm: number, into?: Uint8Array): Uint8Array {
   checkGrid(mask, grid);
   checkSpacing(grid);
   checkSigma(sigmaMm);
-  const out = new Uint8Array(mask.length);
+  const out = outputMask(grid, into, true, mask);
   if (sigmaMm === 0) {
     for (let v = 0; v < mask.length; v++) if (mask[v] !== 0) out[v] = 1;
     return out;
@@ -574,7 +582,7 @@ export function jointSmooth(labels: Uint8Array, grid: LabelGrid, sigmaMm: number
     return out;
   }
   // The winning segment per voxel, over the union's padded box.
-  const ubox = nonZeroBox(labels, grid) as VoxelBox;
+  const ubox = boundingBox(labels, grid) as VoxelBox;
   const R = [0, 1, 2].map((a) => Math.max(1, Math.ceil((3 * sigmaMm) / grid.spacingMm[a])) + 1);
   const { lo: ulo, hi: uhi } = pad(ubox, R, grid);
   const ux = uhi[0] - ulo[0];

@@ -4,7 +4,8 @@ import type { HuRange } from './presets';
 import type { LabelDelta } from './delta';
 import { fullBox } from './delta';
 import type { EditRegion } from './edit';
-import { applyProposal, maskBox, segmentMask } from './edit';
+import { applyProposal, maskBox } from './edit';
+import { segmentMask } from './logical';
 import type { BrushStroke } from './brush';
 import { strokeProposal } from './brush';
 import { boundingBox } from './grid';
@@ -135,7 +136,12 @@ export function applyStep(seg: Segmentation, volume: EditVolume, step: Step): St
         borrowed.push(buffer);
         return segmentMask(seg.labels, label, buffer);
       };
-      const result = effect.run(step, { labels: seg.labels, grid, volume, segments: seg.segments, segmentMask: maskOf });
+      const scratchOf = (): Uint8Array => {
+        const buffer = borrow(seg.labels.length);
+        borrowed.push(buffer);
+        return buffer;
+      };
+      const result = effect.run(step, { labels: seg.labels, grid, volume, segments: seg.segments, segmentMask: maskOf, scratch: scratchOf });
       if (result.segments) seg.segments = result.segments;
       const region = 'region' in step ? step.region : undefined;
       for (const { label, mask, mode, overwrite } of result.writes) {

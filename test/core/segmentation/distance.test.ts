@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  markWithinDistance,
-  nonZeroBox,
+  withinDistance,
   reachVoxels,
   signedDistanceMm,
   squaredDistanceMm,
   squaredLimit,
 } from '../../../src/core/segmentation/distance';
 import { boundingBox, type LabelGrid } from '../../../src/core/segmentation/grid';
+import { stampWithin } from '../../../src/core/segmentation/stamp';
 import { rng } from '../../helpers/syntheticSeries';
 
 
@@ -121,16 +121,17 @@ describe('squaredDistanceMm (exact EDT on anisotropic grids)', () => {
   });
 });
 
-describe('markWithinDistance (capped, box-restricted band)', () => {
+describe('the within-distance engines (envelope and stamp) against brute force', () => {
   const cases: [number[], number[], number][] = [
     [[9, 8, 7], [0.5, 1, 2.5], 2.6],
     [[10, 7, 9], [1, 0.5, 0.8], 1.7],
     [[6, 9, 8], [0.7, 0.7, 0.7], 3],
     [[13, 5, 6], [0.5, 1, 2.5], 0.4],
   ];
+  for (const engine of ['envelope', 'stamp'] as const)
   for (const sourceValue of [1, 0] as const)
     for (const edgeIsSource of sourceValue === 0 ? [true, false] : [false])
-      it(`marks exactly the voxels within r of sources = ${sourceValue}${sourceValue === 0 ? `, edge ${edgeIsSource}` : ''}`, () => {
+      it(`${engine}: ${sourceValue ? 'grows' : 'shrinks'} by exactly the voxels within r of sources = ${sourceValue}${sourceValue === 0 ? `, edge ${edgeIsSource}` : ''}`, () => {
         const r = rng(11 + sourceValue * 2 + (edgeIsSource ? 1 : 0));
         for (const [dims, sp, radius] of cases) {
           for (const density of [0.03, 0.3, 0.8, -1, -2]) {
@@ -153,41 +154,64 @@ describe('markWithinDistance (capped, box-restricted band)', () => {
               return mask[i - 1 + (j - 1) * nx + (k - 1) * nx * ny] === sourceValue;
             };
             const want = bruteSquared(padded, grid([px, py, pz], gg.spacingMm as [number, number, number]), srcP);
-            const out = new Uint8Array(mask.length).fill(7);
-            markWithinDistance(mask, gg, radius, { sourceValue, edgeIsSource }, out, 1);
+            const out = new Uint8Array(mask.length);
+            const combine = sourceValue === 1 ? 'grow' : 'shrink';
+            if (engine === 'envelope') withinDistance(mask, gg, radius, { sourceValue, edgeIsSource }, out, combine);
+            else stampWithin(mask, gg, radius, { sourceValue, edgeIsSource }, out, combine);
+            let near = 0;
             for (let k = 0; k < nz; k++)
               for (let j = 0; j < ny; j++)
                 for (let i = 0; i < nx; i++) {
                   const v = i + j * nx + k * nx * ny;
-                  if (mask[v] === sourceValue) {
-                    expect(out[v]).toBe(7); // sources are left alone
-                    continue;
-                  }
                   const d2 = want[i + 1 + (j + 1) * px + (k + 1) * px * py];
-                  expect(out[v], `voxel ${i},${j},${k} at ${Math.sqrt(d2)} mm`).toBe(d2 <= squaredLimit(radius) ? 1 : 7);
+                  const within = mask[v] !== sourceValue && d2 <= squaredLimit(radius);
+                  if (within) near++;
+                  // Growing: the mask and W; shrinking: the mask less W.
+                  const expected = sourceValue === 1 ? (mask[v] !== 0 || within ? 1 : 0) : mask[v] !== 0 && !within ? 1 : 0;
+                  expect(out[v], `voxel ${i},${j},${k} at ${Math.sqrt(d2)} mm`).toBe(expected);
                 }
+            if (density === 0.03 && radius > 1) expect(near).toBeGreaterThan(0);
           }
         }
       });
 });
 
-describe('nonZeroBox', () => {
-  it('equals boundingBox on sparse random masks at every byte alignment', () => {
+describe('boundingBox (word-skipping scan)', () => {
+  it('equals a voxel-by-voxel box on sparse random masks and labelmaps at every byte alignment', () => {
     const r = rng(77);
+    const brute = (m: Uint8Array, dims: [number, number, number], test: (x: number) => boolean) => {
+      const lo = [Infinity, Infinity, Infinity];
+      const hi = [-1, -1, -1];
+      for (let v = 0; v < m.length; v++) {
+        if (!test(m[v])) continue;
+        const p = [v % dims[0], Math.floor(v / dims[0]) % dims[1], Math.floor(v / (dims[0] * dims[1]))];
+        for (let a = 0; a < 3; a++) {
+          lo[a] = Math.min(lo[a], p[a]);
+          hi[a] = Math.max(hi[a], p[a] + 1);
+        }
+      }
+      return hi[0] < 0 ? undefined : { min: lo, max: hi };
+    };
+    let boxes = 0;
     for (const dims of [
       [13, 5, 4],
       [32, 3, 3],
       [7, 9, 2],
+      [40, 6, 3],
     ] as [number, number, number][]) {
       const n = dims[0] * dims[1] * dims[2];
       for (let offset = 0; offset < 4; offset++) {
         for (const p of [0, 0.002, 0.02, 0.3]) {
           const buf = new Uint8Array(n + offset);
           const mask = buf.subarray(offset);
-          for (let v = 0; v < n; v++) if (r() < p) mask[v] = 1 + Math.floor(r() * 255);
-          expect(nonZeroBox(mask, { dimensions: dims })).toEqual(boundingBox(mask, { dimensions: dims }));
+          // Labels 1–3 and 255, so a word can hold several labels and 0x80 bytes.
+          for (let v = 0; v < n; v++) if (r() < p) mask[v] = [1, 2, 3, 255][Math.floor(r() * 4)];
+          expect(boundingBox(mask, { dimensions: dims })).toEqual(brute(mask, dims, (x) => x !== 0));
+          for (const label of [1, 2, 255]) expect(boundingBox(mask, { dimensions: dims }, label)).toEqual(brute(mask, dims, (x) => x === label));
+          if (boundingBox(mask, { dimensions: dims }, 2)) boxes++;
         }
       }
     }
+    expect(boxes).toBeGreaterThan(20);
   });
 });

@@ -92,6 +92,29 @@ describe('hollowMask', () => {
     expect(count(hollowMask(new Uint8Array(g.dimensions[0] * g.dimensions[1] * g.dimensions[2]), g, { thicknessMm: 2, side: 'outside' }))).toBe(0);
   });
 
+  it('both distance engines give the same shell on a rough blob, for every side; the shell can go into a given array', () => {
+    const gg = grid([20, 18, 12], [0.5, 0.7, 1.3]);
+    const [nx, ny] = gg.dimensions;
+    const rough = new Uint8Array(nx * ny * 12);
+    // A noisy ellipsoid: the surface is uneven, so the wall has corners and pits everywhere.
+    for (let k = 0; k < 12; k++)
+      for (let j = 0; j < ny; j++)
+        for (let i = 0; i < nx; i++) {
+          const q = ((i - 9.5) / 8) ** 2 + ((j - 8.5) / 7) ** 2 + ((k - 5.5) / 5) ** 2;
+          if (q < 1 - 0.25 * Math.sin(i * 1.7 + j * 2.3 + k * 3.1) ** 2) rough[i + j * nx + k * nx * ny] = 1;
+        }
+    for (const side of ['inside', 'centred', 'outside'] as const) {
+      const stamp = hollowMask(rough, gg, { thicknessMm: 1.6, side, method: 'stamp' });
+      const envelope = hollowMask(rough, gg, { thicknessMm: 1.6, side, method: 'envelope' });
+      expect(Array.from(stamp), side).toEqual(Array.from(envelope));
+      expect(count(stamp)).toBeGreaterThan(50);
+      expect(backgroundPieces(stamp, gg), side).toBe(2);
+      const into = new Uint8Array(rough.length);
+      expect(hollowMask(rough, gg, { thicknessMm: 1.6, side, into })).toBe(into);
+      expect(Array.from(into)).toEqual(Array.from(stamp));
+    }
+  });
+
   it('rejects a missing, zero or negative thickness, an unknown side and a wrong size', () => {
     expect(() => hollowMask(box, g, { thicknessMm: 0 })).toThrow(/thicknessMm/);
     expect(() => hollowMask(box, g, { thicknessMm: -2 })).toThrow(/thicknessMm/);

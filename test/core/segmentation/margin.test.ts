@@ -164,6 +164,45 @@ describe('shrinkMask', () => {
     }
   });
 
+  it('the stamp and envelope engines agree with each other and with auto, growing and shrinking, at radii from 0.3 to 6 mm', () => {
+    const r = rng(21);
+    const gg = grid([23, 19, 14], [0.45, 0.6, 1.25]);
+    const n = 23 * 19 * 14;
+    // Blobs and specks: a solid core (whose inside the stamps skip) and isolated voxels.
+    const mask = new Uint8Array(n).map((_, v) => {
+      const i = v % 23;
+      const j = Math.floor(v / 23) % 19;
+      const k = Math.floor(v / (23 * 19));
+      return ((i - 11) / 7) ** 2 + ((j - 9) / 6) ** 2 + ((k - 7) / 4) ** 2 < 1 || r() < 0.02 ? 1 : 0;
+    });
+    for (const mm of [0.3, 1, 2.2, 6]) {
+      const grown = growMask(mask, gg, mm, { method: 'stamp' });
+      expect(Array.from(grown), `grow ${mm}`).toEqual(Array.from(growMask(mask, gg, mm, { method: 'envelope' })));
+      expect(Array.from(growMask(mask, gg, mm)), `grow ${mm} auto`).toEqual(Array.from(grown));
+      for (const edge of ['outside', 'ignore'] as const) {
+        const shrunk = shrinkMask(mask, gg, mm, { edge, method: 'stamp' });
+        expect(Array.from(shrunk), `shrink ${mm} ${edge}`).toEqual(Array.from(shrinkMask(mask, gg, mm, { edge, method: 'envelope' })));
+        expect(Array.from(shrinkMask(mask, gg, mm, { edge })), `shrink ${mm} ${edge} auto`).toEqual(Array.from(shrunk));
+      }
+      if (mm >= 1) expect(count(grown)).toBeGreaterThan(count(mask));
+      else expect(count(grown)).toBe(count(mask)); // less than every spacing
+    }
+    expect(() => growMask(mask, gg, 1, { method: 'fast' as never })).toThrow(/method/);
+  });
+
+  it('writes into a given array (cleared first), never over its input', () => {
+    const gg = grid([14, 8, 6], [0.5, 1, 2.5]);
+    const mask = boxMask(gg, [2, 1, 1], [12, 7, 5]);
+    const into = new Uint8Array(mask.length).fill(7);
+    expect(growMask(mask, gg, 1, { into })).toBe(into);
+    expect(Array.from(into)).toEqual(Array.from(growMask(mask, gg, 1)));
+    const into2 = new Uint8Array(mask.length).fill(7);
+    expect(marginMask(mask, gg, -1, { into: into2 })).toBe(into2);
+    expect(Array.from(into2)).toEqual(Array.from(shrinkMask(mask, gg, 1)));
+    expect(() => growMask(mask, gg, 1, { into: mask })).toThrow(/over its input/);
+    expect(() => shrinkMask(mask, gg, 1, { into: new Uint8Array(5) })).toThrow(/output mask has 5/);
+  });
+
   it('marginMask grows for positive and shrinks for negative distances', () => {
     const gg = grid([14, 8, 6], [0.5, 1, 2.5]);
     const mask = boxMask(gg, [2, 1, 1], [12, 7, 5]);

@@ -325,3 +325,32 @@ describe('jointSmooth', () => {
     expect(() => jointSmooth(new Uint8Array(7), g, 1)).toThrow(/labelmap has 7 voxels/);
   });
 });
+
+describe('output buffers', () => {
+  it('median, opening, closing and Gaussian write into given arrays (cleared first) exactly what they return fresh', () => {
+    const r = rng(31);
+    const g = grid([24, 20, 10], [0.5, 0.6, 1.1]);
+    const mask = new Uint8Array(vox(g)).map((_, v) => {
+      const i = v % 24;
+      const j = Math.floor(v / 24) % 20;
+      const k = Math.floor(v / 480);
+      return ((i - 12) / 8) ** 2 + ((j - 10) / 7) ** 2 + ((k - 5) / 3.5) ** 2 < 1 ? (r() < 0.93 ? 1 : 0) : r() < 0.03 ? 1 : 0;
+    });
+    const dirty = (): Uint8Array => new Uint8Array(mask.length).fill(5);
+    const cases: [string, () => Uint8Array, (into: Uint8Array, temp: Uint8Array) => Uint8Array][] = [
+      ['median', () => medianFilter(mask, g, { voxels: [3, 3, 3] }), (into) => medianFilter(mask, g, { voxels: [3, 3, 3] }, into)],
+      ['median 5', () => medianFilter(mask, g, { voxels: [5, 3, 3] }), (into) => medianFilter(mask, g, { voxels: [5, 3, 3] }, into)],
+      ['opening', () => openMask(mask, g, 1.2), (into, temp) => openMask(mask, g, 1.2, { into, temp })],
+      ['closing', () => closeMask(mask, g, 1.2), (into, temp) => closeMask(mask, g, 1.2, { into, temp })],
+      ['gaussian', () => gaussianSmooth(mask, g, 0.8), (into) => gaussianSmooth(mask, g, 0.8, into)],
+    ];
+    for (const [name, fresh, given] of cases) {
+      const into = dirty();
+      const want = fresh();
+      expect(given(into, dirty())).toBe(into);
+      expect(Array.from(into), name).toEqual(Array.from(want));
+      expect(count(want), name).toBeGreaterThan(100);
+    }
+    expect(() => medianFilter(mask, g, { voxels: [3, 3, 3] }, mask)).toThrow(/over its input/);
+  });
+});
