@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { isCancelled, VoxelprintError } from '../core/errors';
 import type { Progress } from '../core/dicom/load';
 import type { ScanResult } from '../core/dicom/series';
+import type { Volume } from '../core/volume/volume';
 import { DicomWorkerPool } from '../workers/dicomClient';
 import type { SourceRef } from '../workers/dicomProtocol';
 import { registerVolume, releaseVolume } from './volumeRegistry';
@@ -15,6 +16,11 @@ export interface StudyState {
   readonly scan?: ScanResult;
   readonly stackId?: string;
   readonly volumeId?: string;
+  /**
+   * While a volume loads: the part assembled so far (final geometry and buffer) and, per slice,
+   * 1 once it holds its values. The slice view shows it; everything else waits for `volumeId`.
+   */
+  readonly preview?: { readonly volume: Volume; readonly sliceReady: Uint8Array; readonly slicesReady: number };
   readonly error?: string;
   /** Open a list of files (picker, folder, bundled sample) and load the likeliest volume. */
   open(label: string, sources: readonly SourceRef[] | (() => Promise<readonly SourceRef[]>)): Promise<void>;
@@ -38,7 +44,7 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
     controller = new AbortController();
     const { signal } = controller;
     releaseVolume(get().volumeId);
-    set({ status: 'scanning', sourceLabel: label, scan: undefined, stackId: undefined, volumeId: undefined, error: undefined, progress: undefined });
+    set({ status: 'scanning', sourceLabel: label, scan: undefined, stackId: undefined, volumeId: undefined, preview: undefined, error: undefined, progress: undefined });
     try {
       const newSources = typeof listSources === 'function' ? await listSources() : listSources;
       sources = newSources;
@@ -59,12 +65,20 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
     controller = new AbortController();
     const { signal } = controller;
     releaseVolume(get().volumeId);
-    set({ status: 'loading', stackId, volumeId: undefined, error: undefined, progress: { phase: 'decode', done: 0, total: 0 } });
+    set({ status: 'loading', stackId, volumeId: undefined, preview: undefined, error: undefined, progress: { phase: 'decode', done: 0, total: 0 } });
+    const onPartial = (volume: Volume, sliceReady: Uint8Array): void => {
+      const before = get().preview?.volume;
+      // Keep the same volume object while its buffer is the same, so views keep their state.
+      const shown = before && before.voxels === volume.voxels ? before : volume;
+      let slicesReady = 0;
+      for (let k = 0; k < sliceReady.length; k++) slicesReady += sliceReady[k];
+      set({ preview: { volume: shown, sliceReady, slicesReady } });
+    };
     try {
-      const volume = await pool.load(scan, stackId, sources, { signal, onProgress: (progress) => set({ progress }) });
-      set({ status: 'ready', volumeId: registerVolume(volume), progress: undefined });
+      const volume = await pool.load(scan, stackId, sources, { signal, onProgress: (progress) => set({ progress }), onPartial });
+      set({ status: 'ready', volumeId: registerVolume(volume), preview: undefined, progress: undefined });
     } catch (e) {
-      set(isCancelled(e) ? { status: 'ready', progress: undefined } : { status: 'error', error: describe(e), progress: undefined });
+      set(isCancelled(e) ? { status: 'ready', preview: undefined, progress: undefined } : { status: 'error', error: describe(e), preview: undefined, progress: undefined });
     }
   },
 

@@ -9,6 +9,8 @@ import type { SourceRef, WireSlice, WorkerRequest, WorkerResponse } from './dico
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const codecs = browserCodecs();
 const post = (m: WorkerResponse, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
+/** Header reads a worker keeps in flight while scanning. */
+const CONCURRENT_READS = 8;
 
 async function read(s: SourceRef): Promise<Uint8Array> {
   if (s.kind === 'bytes') return new Uint8Array(s.bytes);
@@ -42,16 +44,23 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
   const msg = ev.data;
   try {
     if (msg.type === 'scan') {
-      for (let index = 0; index < msg.sources.length; index++) {
-        const s = msg.sources[index];
-        let result;
-        try {
-          result = await readHeader(inputFile(s));
-        } catch (e) {
-          result = { ok: false as const, skipped: { fileName: s.name, code: 'io' as const, reason: `could not be read: ${(e as Error).message}` } };
+      // Several reads in flight: each file read is a round trip to the browser's file backend
+      // that takes milliseconds of waiting, not of work.
+      let next = 0;
+      const reader = async (): Promise<void> => {
+        while (next < msg.sources.length) {
+          const index = next++;
+          const s = msg.sources[index];
+          let result;
+          try {
+            result = await readHeader(inputFile(s));
+          } catch (e) {
+            result = { ok: false as const, skipped: { fileName: s.name, code: 'io' as const, reason: `could not be read: ${(e as Error).message}` } };
+          }
+          post({ type: 'scanned', id: msg.id, index, result });
         }
-        post({ type: 'scanned', id: msg.id, index, result });
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, msg.sources.length) }, reader));
       post({ type: 'done', id: msg.id });
     } else {
       const t = msg.target;

@@ -1,5 +1,5 @@
 import { VoxelprintError, deserializeError } from '../core/errors';
-import { planOf, requestsByFile } from '../core/dicom/load';
+import { planOf, requestsFromTheMiddle } from '../core/dicom/load';
 import type { Progress, SliceRequest } from '../core/dicom/load';
 import type { InstanceHeader, SkippedFile } from '../core/dicom/parse';
 import { buildSeries } from '../core/dicom/series';
@@ -11,6 +11,14 @@ import type { SourceRef, WorkerRequest, WorkerResponse } from './dicomProtocol';
 export interface PoolRunOptions {
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: Progress) => void;
+}
+
+export interface PoolLoadOptions extends PoolRunOptions {
+  /**
+   * After each decoded file: the volume so far (final geometry and buffer) and, per output
+   * slice, 1 once it holds its values. Files are decoded from the middle slice outwards.
+   */
+  readonly onPartial?: (volume: Volume, sliceReady: Uint8Array) => void;
 }
 
 type Task = {
@@ -123,11 +131,11 @@ export class DicomWorkerPool {
   }
 
   /** Decodes one stack in the workers, assembling the volume as slices arrive. */
-  async load(scan: ScanResult, stackId: string | undefined, sources: readonly SourceRef[], opts: PoolRunOptions = {}): Promise<Volume> {
+  async load(scan: ScanResult, stackId: string | undefined, sources: readonly SourceRef[], opts: PoolLoadOptions = {}): Promise<Volume> {
     const plan = planOf(scan, stackId);
     const assembler = new VolumeAssembler(plan, { shared: globalThis.crossOriginIsolated === true });
     const total = plan.sources.length;
-    const tasks: Task[] = [...requestsByFile(plan)].map(([fileIndex, requests]: [number, SliceRequest[]]) => ({
+    const tasks: Task[] = requestsFromTheMiddle(plan).map(([fileIndex, requests]: [number, SliceRequest[]]) => ({
       request: (id) => {
         const header = scan.headers[fileIndex];
         if (!header) throw new VoxelprintError('malformed', 'header missing', sources[fileIndex].name);
@@ -140,6 +148,7 @@ export class DicomWorkerPool {
           else assembler.markWritten(s.source, s.paddedVoxels);
         }
         opts.onProgress?.({ phase: 'decode', done: assembler.sourcesReceived, total });
+        opts.onPartial?.(assembler.partial(), assembler.sliceReady);
         return true;
       },
     }));

@@ -81,6 +81,55 @@ describe('opening files in the built app (workers, series browser, cancel)', () 
     expect(browser.errors).toEqual([]);
   });
 
+  it('while a volume loads, the slice view already shows the middle slice (decoded first)', async () => {
+    const { page } = browser;
+    // Hold back every whole-file read after the first two (header reads are Range requests), so
+    // the load stays half way for as long as the test looks.
+    let wholeReads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const continued: Promise<void>[] = [];
+    await page.route(/\.dcm$/, (route) => {
+      if (route.request().headers().range || ++wholeReads <= 2) return route.continue();
+      const done = gate.then(() => route.continue());
+      continued.push(done);
+      return done;
+    });
+    try {
+      await page.goto(`${inject('appUrl')}?sample=none`);
+      await page.getByRole('button', { name: /Open sample: MRI/ }).click();
+      const canvas = page.getByTestId('slice-canvas');
+      await canvas.waitFor({ timeout: 30_000 });
+      expect(await page.locator('main').getAttribute('data-status')).toBe('loading');
+      const loadedText = page.getByText(/\d+ of \d+ slices loaded/);
+      await expect.poll(() => loadedText.textContent(), { timeout: 30_000 }).toMatch(/^[12] of 158 slices loaded$/);
+      // The slider sits on the middle slice and the canvas shows it: brain, not black.
+      expect(await page.getByRole('slider', { name: 'Slice' }).inputValue()).toBe('79');
+      const bright = () =>
+        canvas.evaluate((c: HTMLCanvasElement) => {
+          const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i] > 40) n++;
+          return n / (d.length / 4);
+        });
+      await expect.poll(bright, { timeout: 10_000 }).toBeGreaterThan(0.2);
+      await page.screenshot({ path: screenshotPath('open-files-progressive') });
+      // A slice not decoded yet says so, over an empty canvas.
+      await page.getByRole('slider', { name: 'Slice' }).fill('5');
+      await page.getByText('Slice 6 is still loading…').waitFor();
+      expect(await bright()).toBe(0);
+      expect(continued.length).toBeGreaterThan(0);
+    } finally {
+      release();
+      await Promise.all(continued);
+      await page.unroute(/\.dcm$/);
+    }
+    await expect.poll(() => page.locator('main').getAttribute('data-status'), { timeout: 60_000 }).toBe('ready');
+    expect(await page.getByText(/slices loaded/).count()).toBe(0);
+    expect(await page.getByText('Slice 6 is still loading…').count()).toBe(0);
+    expect(browser.errors).toEqual([]);
+  });
+
   it('shows progress while loading and can be cancelled', async () => {
     const { page } = browser;
     await page.goto(`${inject('appUrl')}?sample=none`);

@@ -130,6 +130,17 @@ export function requestsByFile(plan: VolumePlan): Map<number, SliceRequest[]> {
   return byFile;
 }
 
+/**
+ * The files of a plan with their slice requests, in the order to decode them: the file holding
+ * the middle slice first (where the slice views open), then outwards, so a progressive display
+ * shows what the user looks at before the ends of the stack.
+ */
+export function requestsFromTheMiddle(plan: VolumePlan): [number, SliceRequest[]][] {
+  const mid = Math.floor(plan.sources.length / 2);
+  const distance = (list: readonly SliceRequest[]): number => Math.min(...list.map((r) => Math.abs(r.source - mid)));
+  return [...requestsByFile(plan)].map((e) => [e, distance(e[1])] as const).sort((a, b) => a[1] - b[1]).map(([e]) => e);
+}
+
 export function planOf(scan: ScanResult, stackId: string | undefined): VolumePlan {
   const id = stackId ?? scan.preferredStackId;
   if (!id) {

@@ -17,6 +17,8 @@ export class VolumeAssembler {
   private readonly pending = new Map<number, Int16Array | Float32Array>();
   private readonly refs: number[];
   private readonly done: boolean[];
+  /** Per output slice: 1 once its values are in the volume. */
+  readonly sliceReady: Uint8Array;
   private received = 0;
   private paddedVoxels = 0;
   private promoted = false;
@@ -40,6 +42,7 @@ export class VolumeAssembler {
     this.fill = paddingFill(plan.modality);
     this.refs = plan.sources.map(() => 0);
     this.done = new Array<boolean>(nz).fill(false);
+    this.sliceReady = new Uint8Array(nz);
     if (plan.outputs) for (const o of plan.outputs) {
       this.refs[o.a]++;
       if (o.b !== o.a) this.refs[o.b]++;
@@ -65,6 +68,7 @@ export class VolumeAssembler {
     if (!this.shared) throw new VoxelprintError('decode-failed', 'no shared volume buffer to write into');
     this.received++;
     this.paddedVoxels += paddedVoxels;
+    this.sliceReady[index] = 1;
     // After a promotion to Float32 the volume lives elsewhere: copy the slice over.
     if (this.voxels !== this.shared) {
       const from = index * this.sliceSize;
@@ -83,6 +87,7 @@ export class VolumeAssembler {
     const outputs = this.plan.outputs;
     if (!outputs) {
       this.voxels.set(values, index * this.sliceSize);
+      this.sliceReady[index] = 1;
       return;
     }
     this.pending.set(index, values);
@@ -93,6 +98,7 @@ export class VolumeAssembler {
       if (!a || !b) return;
       this.writeOutput(k, a, b, o.a, o.b, o.t);
       this.done[k] = true;
+      this.sliceReady[k] = 1;
       for (const s of o.a === o.b ? [o.a] : [o.a, o.b]) if (--this.refs[s] === 0) this.pending.delete(s);
     });
   }
@@ -141,6 +147,15 @@ export class VolumeAssembler {
     }
   }
 
+  /**
+   * The volume as assembled so far, for a progressive display: the final geometry and voxel
+   * buffer, in which only the slices flagged in `sliceReady` hold their values yet. Ask again
+   * after each slice (a promotion to Float32 replaces the buffer).
+   */
+  partial(): Volume {
+    return this.volume([...this.plan.warnings]);
+  }
+
   /** The finished volume; throws if slices are missing. */
   finish(): Volume {
     const expected = this.plan.sources.length;
@@ -157,6 +172,10 @@ export class VolumeAssembler {
     if (this.promoted) {
       warnings.push({ code: 'promoted-to-float', message: 'values exceed the 16-bit signed range: stored as 32-bit float' });
     }
+    return this.volume(warnings);
+  }
+
+  private volume(warnings: VolumeWarning[]): Volume {
     const { geometry } = this.plan;
     return {
       ...geometry,

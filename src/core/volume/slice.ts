@@ -1,4 +1,5 @@
 import type { HuRange } from '../segmentation/presets';
+import { ijkToLps } from './volume';
 import type { Volume, WindowPreset } from './volume';
 
 /** Voxels whose value lies in `range` (inclusive) are tinted with `rgb` at `alpha` (0–1). */
@@ -62,6 +63,16 @@ export function autoWindow(volume: Volume): WindowPreset {
   const lo = sample[Math.floor(sample.length * 0.01)] ?? 0;
   const hi = sample[Math.floor(sample.length * 0.99)] ?? 1;
   return { label: 'Auto (1–99%)', center: (lo + hi) / 2, width: Math.max(1, hi - lo) };
+}
+
+/**
+ * Slice k of a volume as a one-slice volume (a view of the same voxels, the same geometry
+ * otherwise): windows computed from it describe that slice only, e.g. while the rest loads.
+ */
+export function sliceVolume(volume: Volume, k: number): Volume {
+  const [nx, ny] = volume.dimensions;
+  const n = nx * ny;
+  return { ...volume, dimensions: [nx, ny, 1], originLps: ijkToLps(volume, [0, 0, k]), voxels: volume.voxels.subarray(k * n, (k + 1) * n) };
 }
 
 /** Default display window: the series' own first preset, else a CT brain window, else auto. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderSlice } from '../../../src/core/volume/slice';
+import { renderSlice, sliceVolume, windowPresetsFor } from '../../../src/core/volume/slice';
 import type { Volume } from '../../../src/core/volume/volume';
 
 const volume = (voxels: Int16Array, dims: [number, number, number]): Volume =>
@@ -49,5 +49,37 @@ describe('sampleNearest (the value under the cursor)', () => {
     expect(sampleNearest(g, p)).toEqual({ ijk: [2, 1, 1], value: (2 + 1 * 4 + 1 * 12) * 10 - 100 });
     expect(sampleNearest(g, ijkToLps(g, [-0.6, 0, 0]))).toBeUndefined();
     expect(sampleNearest(g, ijkToLps(g, [0, 0, 1.6]))).toBeUndefined();
+  });
+});
+
+describe('sliceVolume (windows while the rest of a volume loads)', () => {
+  it('is slice k at its own position, sharing the voxels; an MR auto window from it ignores the unloaded slices', () => {
+    // 2 × 2 × 3 MR, 0.5 × 0.8 × 2 mm, slice axis along −P: slice 1 holds 100…400, the others 0 (not loaded).
+    const voxels = new Int16Array([0, 0, 0, 0, 100, 200, 300, 400, 0, 0, 0, 0]);
+    const mr = {
+      dimensions: [2, 2, 3],
+      spacingMm: [0.5, 0.8, 2],
+      originLps: [10, 20, 30],
+      directionLps: [
+        [1, 0, 0],
+        [0, 0, -1],
+        [0, 1, 0],
+      ],
+      voxels,
+      invertDisplay: false,
+      windowPresets: [],
+      modality: 'MR',
+      warnings: [],
+    } as unknown as Volume;
+    const one = sliceVolume(mr, 1);
+    expect(one.dimensions).toEqual([2, 2, 1]);
+    expect(one.originLps).toEqual([10, 22, 30]);
+    expect(Array.from(one.voxels)).toEqual([100, 200, 300, 400]);
+    expect(one.voxels.buffer).toBe(voxels.buffer);
+    const [auto] = windowPresetsFor(one);
+    expect(auto.center).toBe(250);
+    expect(auto.width).toBe(300);
+    // The whole, mostly empty volume would centre the window near 0.
+    expect(windowPresetsFor(mr)[0].center).toBeLessThan(250);
   });
 });
