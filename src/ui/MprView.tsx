@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { windowPresetsFor } from '../core/volume/slice';
 import { sampleNearest } from '../core/volume/volume';
-import { MPR_ORIENTATIONS, MprViewer, RENDERINGS_CT, RENDERINGS_MR } from '../viewer/mprViewer';
+import { MPR_ORIENTATIONS, MprViewer, RENDERINGS_CT, RENDERINGS_MR, softwareGraphics } from '../viewer/mprViewer';
 import type { CursorEvent, MprOrientation, PrimaryTool, Rendering3d } from '../viewer/mprViewer';
 import type { StrokeEvent } from '../viewer/mprViewer';
 import { useStudyStore } from '../store/studyStore';
@@ -34,7 +34,9 @@ export function MprView() {
   const [rendering, setRendering] = useState<Rendering3d>('CT-Bone');
   const viewerRef = useRef<MprViewer | undefined>(undefined);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
-  const [state3d, setState3d] = useState<'waiting' | 'ready'>('waiting');
+  // On software graphics the 3D view renders only when asked (see softwareGraphics).
+  const [want3d, setWant3d] = useState(() => !softwareGraphics());
+  const [state3d, setState3d] = useState<'off' | 'waiting' | 'ready'>('waiting');
   const [error, setError] = useState<string>();
   const [cursor, setCursor] = useState<CursorEvent>();
   const presets = useMemo(() => (volume ? windowPresetsFor(volume) : []), [volume]);
@@ -142,6 +144,10 @@ export function MprView() {
     const el = volume3dRef.current;
     const viewer = viewerRef.current;
     if (state !== 'ready' || !el || !viewer) return;
+    if (!want3d) {
+      setState3d('off');
+      return;
+    }
     setState3d('waiting');
     let live = true;
     const observer = new IntersectionObserver((entries) => {
@@ -154,7 +160,7 @@ export function MprView() {
       live = false;
       observer.disconnect();
     };
-  }, [state]);
+  }, [state, want3d]);
   // The threshold range tinted on the slices (the same preview as the single-slice view).
   useEffect(() => {
     const viewer = viewerRef.current;
@@ -261,7 +267,17 @@ export function MprView() {
         </figure>
       ))}
       <figure>
-        <div ref={volume3dRef} className="mpr-viewport" aria-label="3D view" data-testid="mpr-volume3d" data-state={state3d} onContextMenu={(e) => e.preventDefault()} />
+        <div className="mpr-3d-frame">
+          <div ref={volume3dRef} className="mpr-viewport" aria-label="3D view" data-testid="mpr-volume3d" data-state={state3d} onContextMenu={(e) => e.preventDefault()} />
+          {!want3d && (
+            <div className="mpr-3d-off">
+              <button type="button" onClick={() => setWant3d(true)}>
+                Show 3D rendering
+              </button>
+              <p>This computer draws 3D without a graphics card: each 3D frame takes seconds, so it starts when you ask.</p>
+            </div>
+          )}
+        </div>
         <figcaption>
           3D{' '}
           <select

@@ -29,6 +29,25 @@ export interface CursorEvent {
  * to Cornerstone as a local volume with the same LPS geometry (no second decode, no DICOM
  * re-read). Mouse: left drag = window/level, middle = pan, right = zoom, wheel = scroll slices.
  */
+let software: boolean | undefined;
+
+/**
+ * Whether WebGL here is drawn by the CPU (SwiftShader, llvmpipe: no usable graphics card, e.g.
+ * a virtual machine). There a volume rendering costs seconds of CPU per frame, taken from
+ * everything else the page does (a model build takes 3× longer beside it), so the 3D view
+ * waits to be asked for.
+ */
+export function softwareGraphics(): boolean {
+  if (software !== undefined) return software;
+  const canvas = document.createElement('canvas');
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return (software = true);
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return (software = /swiftshader|llvmpipe|softpipe|software|basic render/i.test(renderer));
+}
+
 export type MprOrientation = 'axial' | 'sagittal' | 'coronal';
 /** What the left mouse button does on the slice views. */
 export type PrimaryTool = 'windowLevel' | 'ruler' | 'crosshairs' | 'brush' | 'eraser' | 'scissors' | 'pick';

@@ -33,10 +33,17 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
         }, { timeout: 20_000 })
         .toEqual([true, true, true]);
     }
-    // The 3D view: set up once it is in sight; the bone rendering draws the skull; the
-    // soft-tissue preset and rotation change the picture.
+    // The 3D view: Chromium here draws WebGL on the CPU (--disable-gpu: SwiftShader), where a
+    // volume rendering costs seconds a frame, so it waits to be asked; then it is set up (once in
+    // sight), the bone rendering draws the skull, the soft-tissue preset and rotation change the
+    // picture.
     await page.getByTestId('mpr-volume3d').scrollIntoViewIfNeeded();
+    expect(await page.getByTestId('mpr-volume3d').getAttribute('data-state')).toBe('off');
+    expect(await page.getByText('This computer draws 3D without a graphics card').count()).toBe(1);
+    expect(fraction(await viewportGrey(page, 'volume3d'), (x) => x >= 120)).toBe(0);
+    await page.getByRole('button', { name: 'Show 3D rendering' }).click();
     await expect.poll(() => page.getByTestId('mpr-volume3d').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
+    expect(await page.getByRole('button', { name: 'Show 3D rendering' }).count()).toBe(0);
     const bright = async (): Promise<number> => fraction(await viewportGrey(page, 'volume3d'), (x) => x >= 120);
     await expect.poll(bright, { timeout: 30_000 }).toBeGreaterThan(0.03);
     const bone3d = await viewportGrey(page, 'volume3d');
