@@ -8,6 +8,7 @@ import {
   GridHelper,
   Group,
   Mesh,
+  MeshLambertMaterial,
   MeshStandardMaterial,
   PerspectiveCamera,
   Scene,
@@ -43,9 +44,17 @@ export class ModelScene {
   private readonly models = new Group();
   private frame = 0;
 
-  constructor(private readonly canvas: HTMLCanvasElement) {
+  /**
+   * `softwareGraphics`: WebGL runs on the CPU here (see the viewer's probe). The first frame of a
+   * 470k-triangle model with physically based shading and 4× multisampling then holds the page
+   * for seconds; without multisampling and with Lambert shading it is a fraction of that.
+   */
+  constructor(
+    private readonly canvas: HTMLCanvasElement,
+    private readonly options: { readonly softwareGraphics?: boolean } = {},
+  ) {
     // preserveDrawingBuffer: screenshots and pixel checks read what was drawn.
-    this.renderer = new WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
+    this.renderer = new WebGLRenderer({ canvas, antialias: !options.softwareGraphics, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(globalThis.devicePixelRatio || 1);
     this.scene.background = new Color(0x16181d);
     this.scene.add(new AmbientLight(0xffffff, 0.55));
@@ -66,7 +75,7 @@ export class ModelScene {
   /** Replaces the models and frames the camera on them. */
   setModels(models: readonly PreviewModel[]): void {
     for (const child of [...this.models.children]) {
-      const m = child as Mesh<BufferGeometry, MeshStandardMaterial>;
+      const m = child as Mesh<BufferGeometry, MeshLambertMaterial | MeshStandardMaterial>;
       m.geometry.dispose();
       m.material.dispose();
       this.models.remove(m);
@@ -100,15 +109,14 @@ export class ModelScene {
       geometry.setIndex(new BufferAttribute(m.mesh.indices, 1));
       geometry.computeVertexNormals();
       const [r, g, b] = m.colorRgb;
-      const material = new MeshStandardMaterial({
+      const surface = {
         color: new Color(r / 255, g / 255, b / 255),
-        roughness: 0.55,
-        metalness: 0.05,
         transparent: m.opacity < 1,
         opacity: m.opacity,
         depthWrite: m.opacity >= 1,
         side: m.opacity < 1 ? DoubleSide : undefined,
-      });
+      };
+      const material = this.options.softwareGraphics ? new MeshLambertMaterial(surface) : new MeshStandardMaterial({ ...surface, roughness: 0.55, metalness: 0.05 });
       const mesh = new Mesh(geometry, material);
       mesh.name = m.name;
       this.models.add(mesh);
@@ -127,7 +135,7 @@ export class ModelScene {
 
   /** Changes one model's opacity without rebuilding it. */
   setOpacity(name: string, opacity: number): void {
-    const m = this.models.getObjectByName(name) as Mesh<BufferGeometry, MeshStandardMaterial> | undefined;
+    const m = this.models.getObjectByName(name) as Mesh<BufferGeometry, MeshLambertMaterial | MeshStandardMaterial> | undefined;
     if (!m) return;
     m.material.opacity = opacity;
     m.material.transparent = opacity < 1;

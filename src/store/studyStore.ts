@@ -30,6 +30,11 @@ export interface StudyState {
 }
 
 const pool = new DicomWorkerPool();
+
+/** Starts the DICOM workers before the first file arrives (a drop then goes straight to reading). */
+export function warmDicomWorkers(): void {
+  pool.warm();
+}
 let sources: readonly SourceRef[] = [];
 let controller: AbortController | undefined;
 

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { filesFromDrop } from './dropFiles';
-import { useStudyStore } from '../store/studyStore';
+import { useStudyStore, warmDicomWorkers } from '../store/studyStore';
+import { prepareViewer } from '../viewer/mprViewer';
 import { warmModelWorkers } from '../store/modelStore';
 import { ModelPanel } from './ModelPanel';
 import { SegmentPanel } from './SegmentPanel';
@@ -23,8 +24,11 @@ export function App() {
   useEffect(() => {
     if (autoOpened) return;
     autoOpened = true;
-    // The mesh workers start while the scan loads, not on the first "Create model".
+    // Workers start now, not on the first drop or the first "Create model"; Cornerstone
+    // initialises once the page is idle.
+    warmDicomWorkers();
     warmModelWorkers();
+    requestIdleCallback(() => void prepareViewer().catch(() => undefined));
     const wanted = new URLSearchParams(location.search).get('sample') ?? SAMPLES[0].id;
     const sample = SAMPLES.find((s) => s.id === wanted);
     if (sample) void open(sample.title, () => sampleSources(sample));

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { softwareGraphics } from '../viewer/mprViewer';
 import { BED_CELL_MM, BED_SIZE_MM, ModelScene } from '../preview/modelScene';
 import { getModelMeshes, useModelStore } from '../store/modelStore';
 
@@ -14,7 +15,7 @@ export function ModelView() {
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const scene = new ModelScene(canvas);
+    const scene = new ModelScene(canvas, { softwareGraphics: softwareGraphics() });
     sceneRef.current = scene;
     const observer = new ResizeObserver(() => scene.resize(canvas.clientWidth, canvas.clientHeight));
     observer.observe(canvas);

@@ -23,6 +23,30 @@ const TOOLS: { id: PrimaryTool; label: string; key: string; title: string }[] = 
 const TITLES: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagittal', coronal: 'Coronal' };
 const fmt = (x: number, d: number): string => x.toFixed(d);
 
+/**
+ * Resolves once no model is being built and the page is idle. Setting up the views (WebGL
+ * contexts, shaders, volume textures, first renders) takes seconds of the main thread when
+ * WebGL runs on the CPU, and a model asked for right after loading needs that thread and those
+ * cores more: its progress, its preview and its export wait behind every long task.
+ */
+function whenQuiet(live: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!live()) return;
+      if (useModelStore.getState().status === 'building') {
+        const stop = useModelStore.subscribe((s) => {
+          if (s.status === 'building') return;
+          stop();
+          check();
+        });
+        return;
+      }
+      requestIdleCallback(() => resolve(), { timeout: 100 });
+    };
+    check();
+  });
+}
+
 /** Axial, sagittal and coronal views of the loaded volume (Cornerstone3D lives in src/viewer). */
 export function MprView() {
   const volumeId = useStudyStore((s) => s.volumeId);
@@ -109,11 +133,13 @@ export function MprView() {
     let live = true;
     setState('loading');
     setPresetIndex(0);
+    const quiet = (): Promise<void> => whenQuiet(() => live);
     viewer
-      .show(volume, windowPresetsFor(volume)[0])
+      .show(volume, windowPresetsFor(volume)[0], quiet)
       .then(async () => {
         const labels = getLabelmap();
-        if (labels) await viewer.showLabelmap('segments', labels);
+        await quiet();
+        if (labels && live) await viewer.showLabelmap('segments', labels);
         if (live) setState('ready');
       })
       .catch((e: Error) => {

@@ -97,6 +97,14 @@ function initCornerstone(): Promise<void> {
   return initialised;
 }
 
+/**
+ * Initialises Cornerstone ahead of the first volume (call when the page is idle): the first
+ * views then come up faster after loading, when the main thread has the most to do.
+ */
+export function prepareViewer(): Promise<void> {
+  return initCornerstone();
+}
+
 let instance = 0;
 
 /** "12.34 mm" between the ruler's two world (LPS mm) points. */
@@ -245,11 +253,20 @@ export class MprViewer {
     }
   }
 
-  /** Shows `volume` in the three viewports with a window (centre/width in the volume's units). */
-  async show(volume: Volume, window: { center: number; width: number }): Promise<void> {
+  /**
+   * Shows `volume` in the three viewports with a window (centre/width in the volume's units).
+   * The set-up goes in steps (contexts, the volume's texture, tools and first render) and awaits
+   * `gate` before each, so the caller can hold it back while something more urgent runs: on
+   * software WebGL each step takes a large share of a second.
+   */
+  async show(volume: Volume, window: { center: number; width: number }, gate: () => Promise<void> = async () => {}): Promise<void> {
+    await gate();
     await initCornerstone();
+    await gate();
+    if (this.destroyed) return;
     this.dispose();
-    this.engine = new RenderingEngine(`voxelprint-engine-${this.id}`);
+    const engine = new RenderingEngine(`voxelprint-engine-${this.id}`);
+    this.engine = engine;
     const viewportInput: Types.PublicViewportInput[] = MPR_ORIENTATIONS.map((o) => ({
       viewportId: `${o}-${this.id}`,
       type: Enums.ViewportType.ORTHOGRAPHIC,
@@ -284,6 +301,8 @@ export class MprViewer {
       } as unknown as Types.Metadata,
     });
     const viewportIds = viewportInput.map((v) => v.viewportId).filter((id) => !id.startsWith('volume3d'));
+    await gate();
+    if (engine !== this.engine) return;
     await setVolumesForViewports(
       this.engine,
       [
@@ -299,6 +318,8 @@ export class MprViewer {
       ],
       viewportIds,
     );
+    await gate();
+    if (engine !== this.engine) return;
 
     const group = ToolGroupManager.createToolGroup(this.toolGroupId);
     if (group) {
@@ -466,7 +487,10 @@ export class MprViewer {
   }
 
   /** Releases the views and the pointer listeners. */
+  private destroyed = false;
+
   destroy(): void {
+    this.destroyed = true;
     this.dispose();
     for (const d of this.detach.splice(0)) d();
   }

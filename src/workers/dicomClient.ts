@@ -47,6 +47,11 @@ export class DicomWorkerPool {
     return this.workers;
   }
 
+  /** Starts the workers now (module load, codecs) instead of on the first scan. */
+  warm(): void {
+    this.ensureWorkers();
+  }
+
   dispose(): void {
     for (const w of this.workers) w.terminate();
     this.workers = [];
