@@ -93,3 +93,24 @@ export function prevNonZero(src: Uint8Array, words: Uint32Array, wb: number, x: 
   while (x >= from && src[x] === 0) x--;
   return x;
 }
+
+/**
+ * Calls `f(j, k, s, x)` for every run [s, x) (absolute indices) of non-zero voxels on the rows
+ * of slices 0, kStep, 2·kStep, … of a grid, in labelmap order.
+ */
+export function forEachRowRun(mask: Uint8Array, dimensions: readonly [number, number, number], f: (j: number, k: number, s: number, x: number) => void, kStep = 1): void {
+  const [nx, ny, nz] = dimensions;
+  const { words, wb } = wordsOf(mask);
+  for (let k = 0; k < nz; k += kStep)
+    for (let j = 0; j < ny; j++) {
+      const row = j * nx + k * nx * ny;
+      const stop = row + nx;
+      let x = row;
+      while (x < stop) {
+        const s = nextNonZero(mask, words, wb, x, stop);
+        if (s >= stop) break;
+        x = nextZero(mask, words, wb, s, stop);
+        f(j, k, s, x);
+      }
+    }
+}

@@ -1,6 +1,6 @@
 import { checkMm, checkSpacing, squaredLimit } from './distance';
 import { boundingBox, checkGrid, type LabelGrid } from './grid';
-import { nextNonZero, nextZero, wordsOf } from './bytes';
+import { forEachRowRun } from './bytes';
 import { growMask, shrinkMask, type WithinMethod } from './margin';
 
 /** Where the wall of a hollowed mask lies relative to the original surface. */
@@ -15,18 +15,6 @@ export interface HollowOptions {
   readonly into?: Uint8Array;
   /** The distance engine (see margin.ts); both give the same shell. */
   readonly method?: WithinMethod;
-}
-
-/** Calls `f(s, x)` for each run [s, x) of non-zero voxels of the mask (whole zero words skipped). */
-function forEachRun(mask: Uint8Array, f: (s: number, x: number) => void): void {
-  const { words, wb } = wordsOf(mask);
-  let x = 0;
-  while (x < mask.length) {
-    const s = nextNonZero(mask, words, wb, x, mask.length);
-    if (s >= mask.length) break;
-    x = nextZero(mask, words, wb, s, mask.length);
-    f(s, x);
-  }
 }
 
 /**
@@ -60,16 +48,16 @@ export function hollowMask(mask: Uint8Array, grid: LabelGrid, options: HollowOpt
   let shell: Uint8Array;
   if (side === 'inside') {
     shell = shrinkMask(mask, grid, inner, { edge: 'outside', into, method });
-    forEachRun(mask, (s, x) => {
+    forEachRowRun(mask, grid.dimensions, (_j, _k, s, x) => {
       for (let v = s; v < x; v++) shell[v] ^= 1;
     });
   } else if (side === 'outside') {
     shell = growMask(mask, grid, outer, { into, method });
-    forEachRun(mask, (s, x) => shell.fill(0, s, x));
+    forEachRowRun(mask, grid.dimensions, (_j, _k, s, x) => shell.fill(0, s, x));
   } else {
     shell = growMask(mask, grid, outer, { into, method });
     const core = shrinkMask(mask, grid, inner, { edge: 'outside', method });
-    forEachRun(core, (s, x) => shell.fill(0, s, x));
+    forEachRowRun(core, grid.dimensions, (_j, _k, s, x) => shell.fill(0, s, x));
   }
   // Corner neighbours are √(sx² + sy² + sz²) apart: a wall at least that thick is closed already.
   const [sx, sy, sz] = grid.spacingMm;
