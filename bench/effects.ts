@@ -44,6 +44,7 @@ import { add, intersect, invert, subtract } from '../src/core/segmentation/logic
 import { marginMask } from '../src/core/segmentation/margin';
 import { closeMask, gaussianSmooth, medianFilter, medianKernelVoxels, openMask } from '../src/core/segmentation/smoothing';
 import { applyStep } from '../src/core/segmentation/steps';
+import { rng } from '../test/helpers/syntheticSeries';
 import type { EditVolume, Segmentation, Step } from '../src/core/segmentation/steps';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,18 +71,6 @@ const arg = (name: string): string | undefined => {
 };
 
 // ——— The fixture ———
-
-/** mulberry32: a small deterministic PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A per-voxel hash in [0, 1). */
 function hash01(v: number, salt: number): number {

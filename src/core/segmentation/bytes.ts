@@ -95,6 +95,20 @@ export function prevNonZero(src: Uint8Array, words: Uint32Array, wb: number, x: 
 }
 
 /**
+ * Calls `f(s, x)` for every maximal run [s, x) inside [from, stop) of non-zero bytes
+ * (`nonZero`) or of zero bytes.
+ */
+export function forEachRun(src: Uint8Array, words: Uint32Array, wb: number, from: number, stop: number, nonZero: boolean, f: (s: number, x: number) => void): void {
+  let x = from;
+  while (x < stop) {
+    const s = nonZero ? nextNonZero(src, words, wb, x, stop) : nextZero(src, words, wb, x, stop);
+    if (s >= stop) return;
+    x = nonZero ? nextZero(src, words, wb, s, stop) : nextNonZero(src, words, wb, s, stop);
+    f(s, x);
+  }
+}
+
+/**
  * Calls `f(j, k, s, x)` for every run [s, x) (absolute indices) of non-zero voxels on the rows
  * of slices 0, kStep, 2·kStep, … of a grid, in labelmap order.
  */
@@ -104,13 +118,6 @@ export function forEachRowRun(mask: Uint8Array, dimensions: readonly [number, nu
   for (let k = 0; k < nz; k += kStep)
     for (let j = 0; j < ny; j++) {
       const row = j * nx + k * nx * ny;
-      const stop = row + nx;
-      let x = row;
-      while (x < stop) {
-        const s = nextNonZero(mask, words, wb, x, stop);
-        if (s >= stop) break;
-        x = nextZero(mask, words, wb, s, stop);
-        f(j, k, s, x);
-      }
+      forEachRun(mask, words, wb, row, row + nx, true, (s, x) => f(j, k, s, x));
     }
 }

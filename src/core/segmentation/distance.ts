@@ -1,5 +1,5 @@
 import { boundingBox, checkGrid, gridVoxels, type LabelGrid, type VoxelBox } from './grid';
-import { nextNonZero, nextZero, wordsOf } from './bytes';
+import { forEachRun, nextNonZero, nextZero, wordsOf } from './bytes';
 
 /**
  * Exact Euclidean distance transforms on anisotropic grids, in millimetres.
@@ -253,7 +253,8 @@ export interface WithinOptions {
  * the cheaper). With W the non-source voxels whose centre lies within `rMm` of a source voxel's
  * centre (exact Euclidean distance on the anisotropic grid, with `DISTANCE_TOLERANCE`), it
  * writes into a zeroed `out`: `'grow'` (sources 1) 1 on mask ∪ W, `'shrink'` (sources 0) 1 on
- * mask − W, touching only voxels set to 1.
+ * mask − W, touching only voxels set to 1. `maskBox`: the mask's bounding box, when the caller
+ * has it already (undefined: found here).
  *
  * Work is confined to a box: the mask's bounding box padded by r (sources 1) or the bounding box
  * of the non-source voxels (sources 0). Results collect in a ring of 2⌊r / sz⌋ + 1 slices and
@@ -266,7 +267,7 @@ export interface WithinOptions {
  * whose neighbours above and below are sources too are skipped: the ends of that run of
  * sources are nearer to anything they could reach.
  */
-export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, combine: 'grow' | 'shrink'): void {
+export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, combine: 'grow' | 'shrink', maskBox?: VoxelBox): void {
   checkGrid(mask, grid);
   checkGrid(out, grid, 'output');
   checkSpacing(grid);
@@ -284,19 +285,16 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
   const rz = Math.min(reach[2], nz + 1);
 
   // The processing box P and whether sources lie just beyond each of its faces.
-  let box: VoxelBox | undefined;
-  if (sv === 1) {
-    const b = boundingBox(mask, grid);
-    if (!b) return;
-    const r3 = [rx, ry, rz];
-    box = {
-      min: [0, 1, 2].map((a) => Math.max(0, b.min[a] - r3[a])) as [number, number, number],
-      max: [0, 1, 2].map((a) => Math.min(grid.dimensions[a], b.max[a] + r3[a])) as [number, number, number],
-    };
-  } else {
-    box = boundingBox(mask, grid);
-    if (!box) return;
-  }
+  const b = maskBox ?? boundingBox(mask, grid);
+  if (!b) return;
+  const r3 = [rx, ry, rz];
+  const box: VoxelBox =
+    sv === 1
+      ? {
+          min: [0, 1, 2].map((a) => Math.max(0, b.min[a] - r3[a])) as [number, number, number],
+          max: [0, 1, 2].map((a) => Math.min(grid.dimensions[a], b.max[a] + r3[a])) as [number, number, number],
+        }
+      : b;
   const [x0, y0, z0] = box.min;
   const [x1, y1, z1] = box.max;
   const before = [0, 1, 2].map((a) => sv === 0 && (box.min[a] > 0 || edgeIsSource));
@@ -352,44 +350,23 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
       const hi = wHi[r];
       if (combine === 'grow') {
         // The mask's runs, then W where it may be set.
-        const stop = m + bx;
-        let x = m;
-        while (x < stop) {
-          const a = nextNonZero(mask, words, wb, x, stop);
-          if (a >= stop) break;
-          x = nextZero(mask, words, wb, a, stop);
-          out.fill(1, a, x);
-        }
-        if (lo <= hi) {
-          const wStop = w + hi + 1;
-          let y = w + lo;
-          while (y < wStop) {
-            const a = nextNonZero(W, wWords, 0, y, wStop);
-            if (a >= wStop) break;
-            y = nextZero(W, wWords, 0, a, wStop);
-            out.fill(1, m + a - w, m + y - w);
-          }
-        }
+        forEachRun(mask, words, wb, m, m + bx, true, (a, x) => out.fill(1, a, x));
+        if (lo <= hi) forEachRun(W, wWords, 0, w + lo, w + hi + 1, true, (a, y) => out.fill(1, m + a - w, m + y - w));
       } else {
         // The mask's runs, less W where it may be set.
-        const stop = m + bx;
-        let x = m;
-        while (x < stop) {
-          const a = nextNonZero(mask, words, wb, x, stop);
-          if (a >= stop) break;
-          x = nextZero(mask, words, wb, a, stop);
+        forEachRun(mask, words, wb, m, m + bx, true, (a, x) => {
           const ia = a - m;
           const ib = x - m;
           if (ib <= lo || ia > hi) {
             out.fill(1, a, x);
-            continue;
+            return;
           }
           if (ia < lo) out.fill(1, a, m + lo);
           const c = ia > lo ? ia : lo;
           const d = ib - 1 < hi ? ib - 1 : hi;
           for (let i = c; i <= d; i++) if (W[w + i] === 0) out[m + i] = 1;
           if (ib - 1 > hi) out.fill(1, m + hi + 1, x);
-        }
+        });
       }
       if (lo <= hi) {
         W.fill(0, w + lo, w + hi + 1);
@@ -576,14 +553,7 @@ export function withinDistance(mask: Uint8Array, grid: LabelGrid, rMm: number, o
             for (let side = 0; side < 2; side++) {
               if (side === 0 ? !hasPrev : !hasNext) continue;
               const n = side === 0 ? m - nxy : m + nxy;
-              const stop = n + b + 1;
-              let x = n + i;
-              while (x < stop) {
-                const a = srcZero ? nextNonZero(mask, words, wb, x, stop) : nextZero(mask, words, wb, x, stop);
-                if (a >= stop) break;
-                x = srcZero ? nextZero(mask, words, wb, a, stop) : nextNonZero(mask, words, wb, a, stop);
-                markRun(o, a - n, x - n);
-              }
+              forEachRun(mask, words, wb, n + i, n + b + 1, srcZero, (a, x) => markRun(o, a - n, x - n));
             }
           }
           i = b;

@@ -1,5 +1,5 @@
 import { checkMm, checkSpacing, reachVoxels, withinDistance, type WithinOptions } from './distance';
-import { boundingBox, checkGrid, outputMask, type LabelGrid } from './grid';
+import { boundingBox, checkGrid, outputMask, type LabelGrid, type VoxelBox } from './grid';
 import { stampCostRatio, stampWithin } from './stamp';
 
 /**
@@ -46,8 +46,9 @@ export function binaryCopy(mask: Uint8Array, into?: Uint8Array): Uint8Array {
 function within(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinOptions, out: Uint8Array, combine: 'grow' | 'shrink', method: WithinMethod = 'auto'): void {
   if (method !== 'auto' && method !== 'stamp' && method !== 'envelope') throw new Error(`method must be 'auto', 'stamp' or 'envelope', got ${String(method)}`);
   let stamp = method === 'stamp';
+  let box: VoxelBox | undefined;
   if (method === 'auto') {
-    const box = boundingBox(mask, grid);
+    box = boundingBox(mask, grid);
     // An empty mask: nothing grows, nothing is left to shrink.
     if (!box) return;
     const pad = combine === 'grow' ? reachVoxels(grid, rMm) : [0, 0, 0];
@@ -56,7 +57,7 @@ function within(mask: Uint8Array, grid: LabelGrid, rMm: number, options: WithinO
     stamp = stampCostRatio(mask, grid, rMm, voxels) < 1;
   }
   if (stamp) stampWithin(mask, grid, rMm, options, out, combine);
-  else withinDistance(mask, grid, rMm, options, out, combine);
+  else withinDistance(mask, grid, rMm, options, out, combine, box);
 }
 
 /**

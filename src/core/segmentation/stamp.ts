@@ -1,6 +1,6 @@
-import { squaredLimit, type WithinOptions } from './distance';
+import { reachVoxels, squaredLimit, type WithinOptions } from './distance';
 import type { LabelGrid } from './grid';
-import { forEachRowRun, nextNonZero, nextZero, wordsOf } from './bytes';
+import { forEachRowRun, forEachRun, wordsOf } from './bytes';
 
 /**
  * "Within r mm of a source voxel" by stamping runs: the second engine behind margins, hollowing,
@@ -38,8 +38,9 @@ export function ballRows(grid: LabelGrid, rMm: number): BallRows {
   const [nx, ny, nz] = grid.dimensions;
   const limit = squaredLimit(rMm);
   // Offsets beyond the grid's size never land in it.
-  const ry = Math.min(ny, Math.floor(Math.sqrt(limit) / sy) + 1);
-  const rz = Math.min(nz, Math.floor(Math.sqrt(limit) / sz) + 1);
+  const reach = reachVoxels(grid, rMm);
+  const ry = Math.min(ny, reach[1]);
+  const rz = Math.min(nz, reach[2]);
   const e = new Int32Array((ry + 1) * (rz + 1)).fill(-1);
   let count = 0;
   for (let dk = 0; dk <= rz; dk++)
@@ -121,14 +122,7 @@ export function stampWithin(mask: Uint8Array, grid: LabelGrid, rMm: number, opti
       return;
     }
     const row = j * nx + k * nxy;
-    const stop = row + b + 1;
-    let x = row + a;
-    while (x < stop) {
-      const s = nonZero ? nextNonZero(mask, words, wb, x, stop) : nextZero(mask, words, wb, x, stop);
-      if (s >= stop) break;
-      x = nonZero ? nextZero(mask, words, wb, s, stop) : nextNonZero(mask, words, wb, s, stop);
-      f(s - row, x - row - 1);
-    }
+    forEachRun(mask, words, wb, row + a, row + b + 1, nonZero, (s, x) => f(s - row, x - row - 1));
   };
 
   const maskRuns = (f: (j: number, k: number, s: number, x: number) => void): void => forEachRowRun(mask, grid.dimensions, f);
