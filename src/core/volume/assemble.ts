@@ -16,7 +16,6 @@ export class VolumeAssembler {
   private readonly sliceSize: number;
   private readonly pending = new Map<number, Int16Array | Float32Array>();
   private readonly refs: number[];
-  private readonly done: boolean[];
   /** Per output slice: 1 once its values are in the volume. */
   readonly sliceReady: Uint8Array;
   private received = 0;
@@ -41,7 +40,6 @@ export class VolumeAssembler {
     if (useShared) this.shared = this.voxels;
     this.fill = paddingFill(plan.modality);
     this.refs = plan.sources.map(() => 0);
-    this.done = new Array<boolean>(nz).fill(false);
     this.sliceReady = new Uint8Array(nz);
     if (plan.outputs) for (const o of plan.outputs) {
       this.refs[o.a]++;
@@ -92,12 +90,11 @@ export class VolumeAssembler {
     }
     this.pending.set(index, values);
     outputs.forEach((o, k) => {
-      if (this.done[k] || (o.a !== index && o.b !== index)) return;
+      if (this.sliceReady[k] || (o.a !== index && o.b !== index)) return;
       const a = this.pending.get(o.a);
       const b = this.pending.get(o.b);
       if (!a || !b) return;
       this.writeOutput(k, a, b, o.a, o.b, o.t);
-      this.done[k] = true;
       this.sliceReady[k] = 1;
       for (const s of o.a === o.b ? [o.a] : [o.a, o.b]) if (--this.refs[s] === 0) this.pending.delete(s);
     });
