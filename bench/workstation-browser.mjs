@@ -27,6 +27,11 @@
 // Never fails on time; only when something breaks. Writes bench/results/workstation-<date>.json.
 //
 // Usage: node bench/workstation-browser.mjs [--rounds 3] [--steps 10] [--no-build] [--timeout ms]
+//        [--only ct] [--trace]
+// --only ct: scenario C alone. --trace: a Chrome trace of each drop-to-download (main thread and
+// workers, with JS samples) into bench/results/trace-ct-<date>-<round>.json (open it in the
+// browser's Performance panel), and the main thread's long tasks between drop and download
+// printed, with the functions that took their time.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -47,6 +52,9 @@ const rounds = Number(opt('--rounds', 3));
 const steps = Number(opt('--steps', 10));
 const timeout = Number(opt('--timeout', 180_000));
 const noBuild = argv.includes('--no-build');
+const only = opt('--only', undefined);
+if (only !== undefined && only !== 'ct') throw new Error(`--only: 'ct' is the one scenario that runs alone, got ${only}`);
+const trace = argv.includes('--trace');
 
 const TARGETS = { firstImageMs: 1000, slicePreviewMs: 16, volumePreviewMs: 300, dropToDownloadMs: 3000 };
 
@@ -214,8 +222,9 @@ async function thresholdSteps() {
   };
 }
 
-async function dropToDownload() {
+async function dropToDownload(round) {
   await openWithFiles(ctPaths);
+  const tracing = trace ? await startTrace() : undefined;
   const downloadEvent = page.waitForEvent('download');
   const marks = await page.evaluate(async () => {
     const wb = window.__wb;
@@ -228,21 +237,26 @@ async function dropToDownload() {
       }
     };
     const button = (text) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === text);
+    performance.mark('bench:drop');
     const t0 = window.__benchDrop();
     await until(() => wb.status.ready !== undefined && button('Create model'), 'the CT to load');
     const tissue = document.querySelector('select[aria-label="Tissue"]')?.value;
+    performance.mark('bench:create');
     const tCreate = performance.now();
     button('Create model').click();
     await until(() => wb.modelStats !== undefined && button('Export'), 'the model');
     const triangles = document.querySelector('[data-testid="model-triangles"]')?.textContent;
+    performance.mark('bench:export');
     const tExport = performance.now();
     button('Export').click();
     await until(() => wb.downloads.length > 0, 'the download');
+    performance.mark('bench:downloaded');
     const phases = Object.fromEntries(Object.entries(wb.modelPhases).map(([k, t]) => [k, t - tCreate]));
     const views = Object.fromEntries(Object.entries(wb.views).map(([k, t]) => [k, t - t0]));
     const engine = document.querySelector('[data-testid="model-engine"]')?.textContent;
-    return { t0, ready: wb.status.ready, tCreate, stats: wb.modelStats, tExport, download: wb.downloads[0].t, file: wb.downloads[0].name, tissue, triangles, phases, views, engine };
+    return { t0, scanned: wb.status.loading, ready: wb.status.ready, tCreate, stats: wb.modelStats, tExport, download: wb.downloads[0].t, file: wb.downloads[0].name, tissue, triangles, phases, views, engine };
   });
+  if (tracing) await tracing.stop(join(here, 'results', `trace-ct-${new Date().toISOString().replace(/[:.]/g, '-')}-${round}.json`));
   const download = await downloadEvent;
   const bytes = statSync(await download.path()).size;
   await download.delete();
@@ -261,6 +275,8 @@ async function dropToDownload() {
   });
   return {
     loadMs: marks.ready - marks.t0,
+    /** Drop → headers scanned (status 'loading'), part of loadMs. */
+    scanMs: marks.scanned - marks.t0,
     buildMs: marks.stats - marks.tCreate,
     exportMs: marks.download - marks.tExport,
     /** "Create model" again after the views are ready and idle (not part of the total). */
@@ -276,6 +292,83 @@ async function dropToDownload() {
     file: marks.file,
     bytes,
   };
+}
+
+/**
+ * A Chrome trace of the page (all its threads, with V8's samples) from now until `stop(file)`,
+ * which writes it and prints the main thread's long tasks between the bench:* marks.
+ */
+async function startTrace() {
+  const cdp = await page.context().newCDPSession(page);
+  const events = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+  const categories = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink.user_timing', 'disabled-by-default-v8.cpu_profiler'];
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: categories, excludedCategories: ['*'] }, transferMode: 'ReportEvents' });
+  return {
+    async stop(file) {
+      const done = new Promise((r) => cdp.once('Tracing.tracingComplete', r));
+      await cdp.send('Tracing.end');
+      await done;
+      await cdp.detach();
+      writeFileSync(file, JSON.stringify({ traceEvents: events }));
+      console.log(`    trace written to ${file}`);
+      for (const line of summariseTrace(events)) console.log(`    ${line}`);
+    },
+  };
+}
+
+/** The main thread's tasks over 40 ms between the bench marks, each with its top functions by self time. */
+function summariseTrace(events) {
+  const threadName = new Map();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threadName.set(`${e.pid}:${e.tid}`, e.args.name);
+  const marks = Object.fromEntries(events.filter((e) => e.cat === 'blink.user_timing' && e.name.startsWith('bench:')).map((e) => [e.name.slice(6), e.ts]));
+  const drop = events.find((e) => e.cat === 'blink.user_timing' && e.name === 'bench:drop');
+  if (!drop) return ['(no bench:drop mark in the trace)'];
+  const main = `${drop.pid}:${drop.tid}`;
+  // V8 samples per thread: ProfileChunk events carry nodes, samples and time deltas.
+  const samples = new Map(); // thread -> [{ ts, node }]
+  const nodes = new Map(); // `${pid}:${profileId}:${nodeId}` -> { name, parent }
+  const clock = new Map(); // pid:profileId -> last ts
+  const profiled = new Map(); // pid:profileId -> the thread it samples (chunks may come from another)
+  for (const e of events) {
+    if (e.name === 'Profile') {
+      clock.set(`${e.pid}:${e.id}`, e.args.data.startTime);
+      profiled.set(`${e.pid}:${e.id}`, `${e.pid}:${e.tid}`);
+    }
+    if (e.name !== 'ProfileChunk') continue;
+    const key = `${e.pid}:${e.id}`;
+    const thread = profiled.get(key) ?? `${e.pid}:${e.tid}`;
+    const d = e.args.data;
+    for (const n of d.cpuProfile?.nodes ?? []) {
+      const f = n.callFrame;
+      const file = f.url ? f.url.replace(/^.*\//, '').replace(/\?.*$/, '') : '';
+      nodes.set(`${key}:${n.id}`, { name: `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`, parent: n.parent });
+    }
+    const list = samples.get(thread) ?? [];
+    samples.set(thread, list);
+    let t = clock.get(key) ?? 0;
+    (d.cpuProfile?.samples ?? []).forEach((id, i) => {
+      t += d.timeDeltas?.[i] ?? 0;
+      list.push({ ts: t, node: `${key}:${id}` });
+    });
+    clock.set(key, t);
+  }
+  const ms = (us) => (us / 1000).toFixed(0);
+  const rel = (ts) => ms(ts - drop.ts);
+  const out = [`marks (ms after the drop): ${Object.entries(marks).map(([k, t]) => `${k} ${rel(t)}`).join(', ')}`];
+  const end = marks.downloaded ?? Infinity;
+  const tasks = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.ts >= drop.ts && e.ts <= end && e.dur > 40_000);
+  const busy = events.filter((e) => `${e.pid}:${e.tid}` === main && e.ph === 'X' && e.name === 'ThreadControllerImpl::RunTask' && e.ts >= drop.ts && e.ts <= end).reduce((s, e) => s + e.dur, 0);
+  out.push(`main thread (${threadName.get(main)}) busy ${ms(busy)} ms of ${ms(end - drop.ts)} ms; tasks over 40 ms:`);
+  const mainSamples = samples.get(main) ?? [];
+  for (const task of tasks) {
+    const self = new Map();
+    for (const s of mainSamples) if (s.ts >= task.ts && s.ts < task.ts + task.dur) self.set(nodes.get(s.node)?.name ?? '?', (self.get(nodes.get(s.node)?.name ?? '?') ?? 0) + 1);
+    const total = [...self.values()].reduce((a, b) => a + b, 0) || 1;
+    const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, c]) => `${n} ${((100 * c) / total).toFixed(0)}%`);
+    out.push(`  at ${rel(task.ts)} ms: ${ms(task.dur)} ms — ${top.join('; ')}`);
+  }
+  return out;
 }
 
 async function corePage() {
@@ -294,6 +387,13 @@ try {
   if (!env.crossOriginIsolated) throw new Error('the app page is not crossOriginIsolated');
   for (let r = 1; r <= rounds; r++) {
     console.log(`\n--- round ${r} / ${rounds} ---`);
+    if (only === 'ct') {
+      const ct = await dropToDownload(r);
+      console.log(`  CT phantom drop → download: ${f0(ct.totalMs)} ms (load ${f0(ct.loadMs)} [scan ${f0(ct.scanMs)}] + build ${f0(ct.buildMs)} + export ${f0(ct.exportMs)}); the same build with the views idle: ${f0(ct.rebuildIdleMs)} ms`);
+      console.log(`    build phases (ms after the click): ${Object.entries(ct.buildPhasesMs).map(([k, t]) => `${k} ${f0(t)}`).join(', ')}`);
+      results.push({ round: r, ct });
+      continue;
+    }
     const load = await loadBig();
     console.log(
       `  512×512×256 drop: scan ${f0(load.scanDoneMs)} ms, full volume ${f0(load.fullVolumeMs)} ms, first slice image ${f0(load.firstSliceImageMs)} ms, ` +
@@ -305,7 +405,7 @@ try {
       `  range change (median of ${steps}): event ${f1(s.rangeSyncMs)} ms, slice drawn ${f1(s.rangeSliceDrawnMs)} ms, next frame ${f1(s.rangeNextFrameMs)} ms, ` +
         `MPR first copy ${f0(s.rangeMprFirstMs)} ms, all views ${f0(s.rangeMprAllMs)} ms; slice slider: drawn ${f1(s.sliderSliceDrawnMs)} ms, next frame ${f1(s.sliderNextFrameMs)} ms`,
     );
-    const ct = await dropToDownload();
+    const ct = await dropToDownload(r);
     console.log(`  CT phantom drop → download: ${f0(ct.totalMs)} ms (load ${f0(ct.loadMs)} + build ${f0(ct.buildMs)} + export ${f0(ct.exportMs)}), ${ct.file} ${(ct.bytes / 1e6).toFixed(1)} MB, ${ct.triangles} triangles`);
     console.log(`    build phases (ms after the click): ${Object.entries(ct.buildPhasesMs).map(([k, t]) => `${k} ${f0(t)}`).join(', ')}; views ready ${f0(ct.viewsMs.ready)} ms after the drop; the same build with the views idle: ${f0(ct.rebuildIdleMs)} ms`);
     const core = await corePage();
@@ -320,21 +420,21 @@ try {
 
 const med = (f) => median(results.map(f));
 const summary = {
-  firstImageMs: med((r) => r.load.firstImageMs),
-  fullVolumeMs: med((r) => r.load.fullVolumeMs),
-  scanDoneMs: med((r) => r.load.scanDoneMs),
-  firstAxialImageMs: med((r) => r.load.firstAxialImageMs),
-  viewsReadyMs: med((r) => r.load.viewsReadyMs),
-  slicePreviewCoreMs: med((r) => r.core.slice.renderPutMedianMs),
-  slicePreviewAppDrawnMs: med((r) => r.threshold.summary.rangeSliceDrawnMs),
-  slicePreviewAppNextFrameMs: med((r) => r.threshold.summary.rangeNextFrameMs),
-  sliderAppDrawnMs: med((r) => r.threshold.summary.sliderSliceDrawnMs),
-  sliderAppNextFrameMs: med((r) => r.threshold.summary.sliderNextFrameMs),
-  volumePreviewCore400Ms: med((r) => r.core.threshold.refillMedianMs),
-  volumePreviewCore400FirstMs: med((r) => r.core.threshold.firstMs),
-  volumePreviewCore400FreshMs: med((r) => r.core.threshold.freshMedianMs),
-  volumePreviewApp256EventMs: med((r) => r.threshold.summary.rangeSyncMs),
-  volumePreviewApp256MprAllMs: med((r) => r.threshold.summary.rangeMprAllMs),
+  firstImageMs: med((r) => r.load?.firstImageMs),
+  fullVolumeMs: med((r) => r.load?.fullVolumeMs),
+  scanDoneMs: med((r) => r.load?.scanDoneMs),
+  firstAxialImageMs: med((r) => r.load?.firstAxialImageMs),
+  viewsReadyMs: med((r) => r.load?.viewsReadyMs),
+  slicePreviewCoreMs: med((r) => r.core?.slice.renderPutMedianMs),
+  slicePreviewAppDrawnMs: med((r) => r.threshold?.summary.rangeSliceDrawnMs),
+  slicePreviewAppNextFrameMs: med((r) => r.threshold?.summary.rangeNextFrameMs),
+  sliderAppDrawnMs: med((r) => r.threshold?.summary.sliderSliceDrawnMs),
+  sliderAppNextFrameMs: med((r) => r.threshold?.summary.sliderNextFrameMs),
+  volumePreviewCore400Ms: med((r) => r.core?.threshold.refillMedianMs),
+  volumePreviewCore400FirstMs: med((r) => r.core?.threshold.firstMs),
+  volumePreviewCore400FreshMs: med((r) => r.core?.threshold.freshMedianMs),
+  volumePreviewApp256EventMs: med((r) => r.threshold?.summary.rangeSyncMs),
+  volumePreviewApp256MprAllMs: med((r) => r.threshold?.summary.rangeMprAllMs),
   dropToDownloadMs: med((r) => r.ct.totalMs),
   ctLoadMs: med((r) => r.ct.loadMs),
   ctBuildMs: med((r) => r.ct.buildMs),

@@ -63,14 +63,23 @@
     }
     return r;
   };
+  // Runs after every batch of DOM changes (hundreds while a series loads), so it must cost next
+  // to nothing: live collections instead of selector queries, and the model's marks are looked
+  // for only after a click on "Create model".
+  const mains = document.getElementsByTagName('main');
+  const mprs = document.getElementsByClassName('mpr');
+  let modelBuilding = false;
   const check = () => {
     const t = performance.now();
-    const main = document.querySelector('main');
-    const s = main?.dataset.status;
+    const s = mains[0]?.dataset.status;
     if (s && wb.status[s] === undefined) wb.status[s] = t;
-    const v = document.querySelector('section.mpr')?.getAttribute('data-state');
+    const v = mprs[0]?.getAttribute('data-state');
     if (v && wb.views[v] === undefined) wb.views[v] = t;
-    if (wb.modelStats === undefined && document.querySelector('[data-testid="model-watertight"]')) wb.modelStats = t;
+    if (!modelBuilding) return;
+    if (wb.modelStats === undefined && document.querySelector('[data-testid="model-watertight"]')) {
+      wb.modelStats = t;
+      modelBuilding = false;
+    }
     const phase = document.querySelector('[role="status"][aria-label="Model progress"] span')?.textContent?.replace(/[\d\s/]+$/, '');
     if (phase && wb.modelPhases[phase] === undefined) wb.modelPhases[phase] = t;
   };
@@ -81,7 +90,11 @@
       const t = performance.now();
       const el = e.target;
       if (el instanceof HTMLAnchorElement && el.hasAttribute('download')) wb.downloads.push({ t, name: el.download });
-      else if (el instanceof HTMLElement && el.closest('button')) wb.clicks.push({ t, text: el.closest('button').textContent });
+      else if (el instanceof HTMLElement && el.closest('button')) {
+        const text = el.closest('button').textContent;
+        wb.clicks.push({ t, text });
+        if (text.trim() === 'Create model') modelBuilding = true;
+      }
     },
     true,
   );

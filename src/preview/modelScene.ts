@@ -12,6 +12,7 @@ import {
   MeshStandardMaterial,
   PerspectiveCamera,
   Scene,
+  Sphere,
   Vector3,
   WebGLRenderer,
 } from 'three';
@@ -22,6 +23,19 @@ import type { SegmentMesh } from '../core/mesh/mesh';
 export interface PreviewModel extends SegmentMesh {
   /** 0–1. */
   readonly opacity: number;
+  /** Unit vertex normals (LPS), when already computed elsewhere (a worker); else computed here. */
+  readonly normals?: Float32Array;
+}
+
+export interface ModelSceneOptions {
+  /**
+   * WebGL runs on the CPU here (see the viewer's probe). The first frame of a 470k-triangle
+   * model with physically based shading and 4× multisampling then holds the page for seconds;
+   * without multisampling and with Lambert shading it is a fraction of that.
+   */
+  readonly softwareGraphics?: boolean;
+  /** After each frame is drawn. */
+  readonly onFrame?: () => void;
 }
 
 /** Print bed of the preview: a 250 × 250 mm grid in 10 mm squares (a common bed size). */
@@ -33,8 +47,13 @@ export const BED_CELL_MM = 10;
  *
  * Frames: the models are placed as in the print frame (all together resting on the bed, their
  * bounding box centred), with patient superior up and anterior towards the viewer: three.js
- * (x, y, z) = LPS (x, z, −y), a rotation, so the model is never mirrored. Orbit with the left
- * button, pan with the right, zoom with the wheel. Renders on demand, not in a loop.
+ * (x, y, z) = LPS (x, z, −y), a rotation, so the model is never mirrored. The meshes keep their
+ * LPS arrays; the placement is the models group's transform. Orbit with the left button, pan
+ * with the right, zoom with the wheel. Renders on demand, not in a loop.
+ *
+ * A new scene draws the bed at once and, in the same frame, a speck with the models' material,
+ * so the shaders are compiled (seconds of CPU with software WebGL) before a model arrives: the
+ * app creates the scene when a build starts.
  */
 export class ModelScene {
   private readonly renderer: WebGLRenderer;
@@ -43,15 +62,13 @@ export class ModelScene {
   private readonly controls: OrbitControls;
   private readonly models = new Group();
   private frame = 0;
+  /** The material of the first frame's speck, kept so its compiled program stays cached. */
+  private readonly warmMaterial: MeshLambertMaterial | MeshStandardMaterial;
+  private warmMesh: Mesh | undefined;
 
-  /**
-   * `softwareGraphics`: WebGL runs on the CPU here (see the viewer's probe). The first frame of a
-   * 470k-triangle model with physically based shading and 4× multisampling then holds the page
-   * for seconds; without multisampling and with Lambert shading it is a fraction of that.
-   */
   constructor(
     private readonly canvas: HTMLCanvasElement,
-    private readonly options: { readonly softwareGraphics?: boolean } = {},
+    private readonly options: ModelSceneOptions = {},
   ) {
     // preserveDrawingBuffer: screenshots and pixel checks read what was drawn.
     this.renderer = new WebGLRenderer({ canvas, antialias: !options.softwareGraphics, preserveDrawingBuffer: true });
@@ -64,12 +81,35 @@ export class ModelScene {
     this.scene.add(this.camera);
     const grid = new GridHelper(BED_SIZE_MM, BED_SIZE_MM / BED_CELL_MM, 0x6b7280, 0x3a3f4a);
     this.scene.add(grid);
+    // LPS → three.js: a rotation of −90° about x ((x, y, z) → (x, z, −y)).
+    this.models.rotation.x = -Math.PI / 2;
     this.scene.add(this.models);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.addEventListener('change', () => this.requestRender());
     this.camera.position.set(0, 250, 600);
     this.controls.target.set(0, 80, 0);
     this.controls.update();
+    // A sub-pixel triangle at the bed's centre, drawn in the first frame only.
+    this.warmMaterial = this.material({ colorRgb: [255, 255, 255], opacity: 1 });
+    const speck = new BufferGeometry();
+    speck.setAttribute('position', new BufferAttribute(new Float32Array([0, 0, 0, 0.001, 0, 0, 0, 0.001, 0]), 3));
+    speck.setAttribute('normal', new BufferAttribute(new Float32Array([0, 0, 1, 0, 0, 1, 0, 0, 1]), 3));
+    this.warmMesh = new Mesh(speck, this.warmMaterial);
+    this.scene.add(this.warmMesh);
+    this.requestRender();
+  }
+
+  /** The models' material: Lambert on software WebGL, physically based otherwise. */
+  private material(m: { readonly colorRgb: readonly [number, number, number]; readonly opacity: number }): MeshLambertMaterial | MeshStandardMaterial {
+    const [r, g, b] = m.colorRgb;
+    const surface = {
+      color: new Color(r / 255, g / 255, b / 255),
+      transparent: m.opacity < 1,
+      opacity: m.opacity,
+      depthWrite: m.opacity >= 1,
+      side: m.opacity < 1 ? DoubleSide : undefined,
+    };
+    return this.options.softwareGraphics ? new MeshLambertMaterial(surface) : new MeshStandardMaterial({ ...surface, roughness: 0.55, metalness: 0.05 });
   }
 
   /** Replaces the models and frames the camera on them. */
@@ -94,30 +134,20 @@ export class ModelScene {
       min = [0, 0, 0];
       max = [0, 0, 0];
     }
-    // The print frame's translation (LPS): bbox centre x/y to 0, bottom to 0.
-    const t = [-(min[0] + max[0]) / 2, -(min[1] + max[1]) / 2, -min[2]];
+    // The print frame's translation (LPS): bbox centre x/y to 0, bottom to 0; then the rotation.
+    const t = new Vector3(-(min[0] + max[0]) / 2, -(min[1] + max[1]) / 2, -min[2]);
+    this.models.position.set(t.x, t.z, -t.y);
+    // Every model's bounding sphere (LPS), for three.js's culling, without a pass over its vertices.
+    const centre = new Vector3((min[0] + max[0]) / 2, (min[1] + max[1]) / 2, (min[2] + max[2]) / 2);
+    const bound = new Sphere(centre, Math.hypot(max[0] - min[0], max[1] - min[1], max[2] - min[2]) / 2);
     for (const m of models) {
-      const p = m.mesh.positionsMm;
-      const out = new Float32Array(p.length);
-      for (let i = 0; i < p.length; i += 3) {
-        out[i] = p[i] + t[0];
-        out[i + 1] = p[i + 2] + t[2];
-        out[i + 2] = -(p[i + 1] + t[1]);
-      }
       const geometry = new BufferGeometry();
-      geometry.setAttribute('position', new BufferAttribute(out, 3));
+      geometry.setAttribute('position', new BufferAttribute(m.mesh.positionsMm, 3));
       geometry.setIndex(new BufferAttribute(m.mesh.indices, 1));
-      geometry.computeVertexNormals();
-      const [r, g, b] = m.colorRgb;
-      const surface = {
-        color: new Color(r / 255, g / 255, b / 255),
-        transparent: m.opacity < 1,
-        opacity: m.opacity,
-        depthWrite: m.opacity >= 1,
-        side: m.opacity < 1 ? DoubleSide : undefined,
-      };
-      const material = this.options.softwareGraphics ? new MeshLambertMaterial(surface) : new MeshStandardMaterial({ ...surface, roughness: 0.55, metalness: 0.05 });
-      const mesh = new Mesh(geometry, material);
+      if (m.normals) geometry.setAttribute('normal', new BufferAttribute(m.normals, 3));
+      else geometry.computeVertexNormals();
+      geometry.boundingSphere = bound.clone();
+      const mesh = new Mesh(geometry, this.material(m));
       mesh.name = m.name;
       this.models.add(mesh);
     }
@@ -158,7 +188,13 @@ export class ModelScene {
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       this.renderer.render(this.scene, this.camera);
+      if (this.warmMesh) {
+        this.scene.remove(this.warmMesh);
+        this.warmMesh.geometry.dispose();
+        this.warmMesh = undefined;
+      }
       this.canvas.dataset.frames = String(Number(this.canvas.dataset.frames ?? 0) + 1);
+      this.options.onFrame?.();
     });
   }
 
@@ -166,6 +202,8 @@ export class ModelScene {
     if (this.frame) cancelAnimationFrame(this.frame);
     this.controls.dispose();
     this.setModels([]);
+    this.warmMesh?.geometry.dispose();
+    this.warmMaterial.dispose();
     this.renderer.dispose();
   }
 }

@@ -1,6 +1,5 @@
 import { create } from 'zustand';
 import { isCancelled, VoxelprintError } from '../core/errors';
-import { exportMeshes } from '../core/export';
 import type { ExportFormat } from '../core/export';
 import type { MeshFrame, SegmentMesh } from '../core/mesh/mesh';
 import type { MeshStats } from '../core/mesh/stats';
@@ -69,8 +68,18 @@ export interface ModelState {
   /** Builds the model(s); `segments` (label, name, colour) when the source is 'segments'. */
   build(volumeId: string | undefined, segments?: readonly { label: number; name: string; colorRgb: readonly [number, number, number] }[], labels?: Uint8Array): Promise<void>;
   cancel(): void;
-  /** Serialises the model; returns the files (name + bytes) to download. */
-  exportFiles(format: Exclude<ExportFormat, 'mtl'>, frame: MeshFrame): { fileName: string; bytes: Uint8Array }[];
+  /** The model version the preview has drawn (or given up waiting for: see `HELD_WORK_MAX_MS`). */
+  readonly shownVersion: number;
+  /** True while an export is being written (in a worker). */
+  readonly exporting: boolean;
+  readonly exportError?: string;
+  /** Writes the models in a worker; resolves with the files to download (none if there is no model). */
+  exportFiles(format: Exclude<ExportFormat, 'mtl'>, frame: MeshFrame): Promise<readonly { readonly fileName: string; readonly blob: Blob }[]>;
+  /**
+   * The preview has drawn the models of `version`: work that was held back so as not to compete
+   * with that first frame (measuring the smoothing's deviation) starts now.
+   */
+  previewShown(version: number): void;
   clear(): void;
 }
 
@@ -79,11 +88,33 @@ const COLOURS: Record<string, readonly [number, number, number]> = { bone: [230,
 
 const pool = new MeshWorkerPool();
 let controller: AbortController | undefined;
+
+/** A built model's mesh (LPS mm) with its vertex normals, for the preview and exports. */
+export interface ModelMesh extends SegmentMesh {
+  readonly normals: Float32Array;
+}
+
 /** The models' meshes, outside React state (large arrays). */
-let models: SegmentMesh[] = [];
+let models: ModelMesh[] = [];
+/** Started by `previewShown` (or after `HELD_WORK_MAX_MS`), for the models of one version. */
+let heldWork: { version: number; start: () => void; cancel: () => void } | undefined;
+const dropHeldWork = (): void => {
+  heldWork?.cancel();
+  heldWork = undefined;
+};
+/** Held-back work starts at the latest this long after a model is ready (e.g. when no preview can draw). */
+const HELD_WORK_MAX_MS = 3000;
 
 const describe = (e: unknown): string =>
   e instanceof VoxelprintError ? `${e.subject ? `${e.subject}: ` : ''}${e.message}` : e instanceof Error ? e.message : String(e);
+
+/**
+ * A model is being built, exported, or has just been built and not yet drawn: work that can
+ * wait (setting up the slice views) should, so the model's progress, first frame and file come
+ * first on a small machine.
+ */
+export const modelBusy = (s: Pick<ModelState, 'status' | 'exporting' | 'modelVersion' | 'shownVersion'>): boolean =>
+  s.status === 'building' || s.exporting || (s.status === 'ready' && s.shownVersion !== s.modelVersion);
 
 /** The range a state selects (undefined when a custom range is empty or not a number). */
 export function selectedRange(s: Pick<ModelState, 'presetId' | 'customRange'>): (HuRange & { label: string; id: string }) | undefined {
@@ -108,6 +139,8 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   smoothing: 'medium',
   decimate: 0,
   modelVersion: 0,
+  shownVersion: 0,
+  exporting: false,
   opacity: 1,
   modelOpacity: {},
 
@@ -148,20 +181,21 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     const started = performance.now();
     set({ status: 'building', progress: undefined, error: undefined, summary: undefined, summaries: [] });
     models = [];
+    dropHeldWork();
     try {
       const { keepLargest, smoothing, decimate } = get();
       const jobs = fromSegments
         ? segments!.map((sg) => ({ name: sg.name, colorRgb: sg.colorRgb, request: { segment: { labels: labels!, label: sg.label } } }))
         : [{ name: preset!.id === CUSTOM_RANGE ? 'Model' : preset!.label, colorRgb: COLOURS[preset!.id] ?? ([200, 200, 210] as const), request: { range: { lo: preset!.lo, hi: preset!.hi } } }];
       const summaries: ModelSummary[] = [];
-      const pending: { index: number; deviation: NonNullable<BuiltModel['smoothingDeviation']> }[] = [];
+      const pending: { index: number; measure: NonNullable<BuiltModel['measureSmoothingDeviation']> }[] = [];
       for (const job of jobs) {
         const jobStart = performance.now();
         const built = await pool.createModel(volume, { ...job.request, keepLargest, smoothing, decimate }, { signal, onProgress: (progress) => set({ progress: { ...progress, model: job.name } }) });
-        models.push({ name: job.name, colorRgb: job.colorRgb, mesh: built.result.mesh });
-        if (built.smoothingDeviation) pending.push({ index: summaries.length, deviation: built.smoothingDeviation });
+        models.push({ name: job.name, colorRgb: job.colorRgb, mesh: built.result.mesh, normals: built.normals });
+        if (built.measureSmoothingDeviation) pending.push({ index: summaries.length, measure: built.measureSmoothingDeviation });
         summaries.push({
-          measuringDeviation: Boolean(built.smoothingDeviation),
+          measuringDeviation: Boolean(built.measureSmoothingDeviation),
           name: job.name,
           stats: built.result.stats,
           smoothing: built.result.smoothing,
@@ -176,15 +210,27 @@ export const useModelStore = create<ModelState>()((set, get) => ({
         });
       }
       const version = get().modelVersion + 1;
+      // The deviation reports arrive after the model is ready and shown (measured in a worker).
+      let measuring = false;
+      const start = (): void => {
+        if (measuring) return;
+        measuring = true;
+        clearTimeout(timer);
+        if (get().modelVersion === version) set({ shownVersion: version });
+        for (const { index, measure } of pending) {
+          measure().then(
+            (measured) => {
+              if (get().modelVersion !== version) return;
+              const next = get().summaries.map((sm, i) => (i === index && sm.smoothing ? { ...sm, measuringDeviation: false, smoothing: { ...sm.smoothing, deviation: measured } } : sm));
+              set({ summaries: next, summary: next[0] });
+            },
+            () => undefined, // a new build or a cancel: nobody waits for it
+          );
+        }
+      };
+      const timer = setTimeout(start, HELD_WORK_MAX_MS);
+      heldWork = { version, start, cancel: () => clearTimeout(timer) };
       set({ status: 'ready', progress: undefined, modelVersion: version, summaries, summary: summaries[0] });
-      // The deviation reports arrive after the model is ready (measured in a worker).
-      for (const { index, deviation } of pending) {
-        void deviation.then((measured) => {
-          if (get().modelVersion !== version) return;
-          const next = get().summaries.map((sm, i) => (i === index && sm.smoothing ? { ...sm, measuringDeviation: false, smoothing: { ...sm.smoothing, deviation: measured } } : sm));
-          set({ summaries: next, summary: next[0] });
-        }, () => undefined);
-      }
     } catch (e) {
       models = [];
       if (isCancelled(e)) set({ status: 'idle', progress: undefined });
@@ -196,14 +242,28 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     controller?.abort();
   },
 
-  exportFiles(format, frame) {
+  async exportFiles(format, frame) {
     if (!models.length) return [];
-    return exportMeshes({ meshes: models, format, frame, perSegment: get().perSegment }).map((f) => ({ fileName: f.fileName, bytes: f.bytes }));
+    set({ exporting: true, exportError: undefined });
+    try {
+      const meshes = models.map((m) => ({ name: m.name, colorRgb: m.colorRgb, positionsMm: m.mesh.positionsMm, indices: m.mesh.indices }));
+      return await pool.exportFiles(meshes, { format, frame, perSegment: get().perSegment });
+    } catch (e) {
+      set({ exportError: `Export failed: ${describe(e)}` });
+      return [];
+    } finally {
+      set({ exporting: false });
+    }
+  },
+
+  previewShown(version) {
+    if (heldWork?.version === version) heldWork.start();
   },
 
   clear() {
     controller?.abort();
     models = [];
+    dropHeldWork();
     set({ status: 'idle', summary: undefined, summaries: [], progress: undefined, error: undefined, modelVersion: get().modelVersion + 1 });
   },
 }));
@@ -213,5 +273,5 @@ export function warmModelWorkers(): void {
   void pool.warm().catch(() => undefined);
 }
 
-/** The current models' meshes (outside React state), for the preview and exports. */
-export const getModelMeshes = (): readonly SegmentMesh[] => models;
+/** The current models' meshes (outside React state), for the preview. */
+export const getModelMeshes = (): readonly ModelMesh[] => models;

@@ -5,6 +5,7 @@ import type { ScanResult } from '../core/dicom/series';
 import type { Volume } from '../core/volume/volume';
 import { DicomWorkerPool } from '../workers/dicomClient';
 import type { SourceRef } from '../workers/dicomProtocol';
+import { framePatches } from './framePatches';
 import { registerVolume, releaseVolume } from './volumeRegistry';
 
 export type StudyStatus = 'idle' | 'scanning' | 'loading' | 'ready' | 'error';
@@ -54,7 +55,8 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
       const newSources = typeof listSources === 'function' ? await listSources() : listSources;
       sources = newSources;
       set({ progress: { phase: 'scan', done: 0, total: newSources.length } });
-      const scan = await pool.scan(newSources, { signal, onProgress: (progress) => set({ progress }) });
+      const updates = framePatches<StudyState>(set);
+      const scan = await pool.scan(newSources, { signal, onProgress: (progress) => updates.push({ progress }) }).finally(updates.cancel);
       set({ scan });
       if (scan.preferredStackId) await get().loadStack(scan.preferredStackId);
       else set({ status: 'ready', progress: undefined });
@@ -71,16 +73,18 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
     const { signal } = controller;
     releaseVolume(get().volumeId);
     set({ status: 'loading', stackId, volumeId: undefined, preview: undefined, error: undefined, progress: { phase: 'decode', done: 0, total: 0 } });
+    // A message per decoded file: the page shows them once per frame.
+    const updates = framePatches<StudyState>(set);
     const onPartial = (volume: Volume, sliceReady: Uint8Array): void => {
       const before = get().preview?.volume;
       // Keep the same volume object while its buffer is the same, so views keep their state.
       const shown = before && before.voxels === volume.voxels ? before : volume;
       let slicesReady = 0;
       for (let k = 0; k < sliceReady.length; k++) slicesReady += sliceReady[k];
-      set({ preview: { volume: shown, sliceReady, slicesReady } });
+      updates.push({ preview: { volume: shown, sliceReady, slicesReady } });
     };
     try {
-      const volume = await pool.load(scan, stackId, sources, { signal, onProgress: (progress) => set({ progress }), onPartial });
+      const volume = await pool.load(scan, stackId, sources, { signal, onProgress: (progress) => updates.push({ progress }), onPartial }).finally(updates.cancel);
       set({ status: 'ready', volumeId: registerVolume(volume), preview: undefined, progress: undefined });
     } catch (e) {
       set(isCancelled(e) ? { status: 'ready', preview: undefined, progress: undefined } : { status: 'error', error: describe(e), preview: undefined, progress: undefined });

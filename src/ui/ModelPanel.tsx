@@ -137,9 +137,10 @@ export function ModelPanel() {
           {m.error}
         </p>
       )}
+      {/* The preview appears when a build starts: its bed is drawn and its shaders compiled meanwhile. */}
+      {(m.status === 'building' || m.summaries.length > 0) && <ModelView />}
       {m.summaries.length > 0 && (
         <>
-          <ModelView />
           {m.summaries.map((sm) => (
             <ModelStats key={sm.name} s={sm} opacity={m.summaries.length > 1 ? (m.modelOpacity[sm.name] ?? m.opacity) : undefined} onOpacity={(v) => m.setModelOpacity(sm.name, v)} />
           ))}
@@ -169,10 +170,21 @@ export function ModelPanel() {
                 <input type="checkbox" checked={m.perSegment} onChange={(e) => m.set({ perSegment: e.target.checked })} /> One file per segment
               </label>
             )}
-            <button type="button" onClick={() => m.exportFiles(format, frame).forEach((f) => download(f.fileName, f.bytes))}>
+            <button
+              type="button"
+              onClick={() => void m.exportFiles(format, frame).then((files) => files.forEach((f) => download(f.fileName, f.blob)))}
+              disabled={m.exporting}
+              aria-busy={m.exporting}
+            >
               Export
             </button>
+            {m.exporting && <span className="model-exporting">Writing the file…</span>}
           </div>
+          {m.exportError && (
+            <p role="alert" className="error">
+              {m.exportError}
+            </p>
+          )}
         </>
       )}
     </section>

@@ -12,10 +12,14 @@ export function ModelView() {
   const modelOpacity = useModelStore((s) => s.modelOpacity);
   const set = useModelStore((s) => s.set);
 
+  // The model version handed to the scene; its next frame shows it.
+  const shownVersion = useRef(-1);
+
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas) return;
-    const scene = new ModelScene(canvas, { softwareGraphics: softwareGraphics() });
+    const onFrame = (): void => useModelStore.getState().previewShown(shownVersion.current);
+    const scene = new ModelScene(canvas, { softwareGraphics: softwareGraphics(), onFrame });
     sceneRef.current = scene;
     const observer = new ResizeObserver(() => scene.resize(canvas.clientWidth, canvas.clientHeight));
     observer.observe(canvas);
@@ -29,6 +33,7 @@ export function ModelView() {
 
   useEffect(() => {
     const opacityNow = useModelStore.getState().opacity;
+    shownVersion.current = version;
     sceneRef.current?.setModels(getModelMeshes().map((m) => ({ ...m, opacity: opacityNow })));
   }, [version]);
 

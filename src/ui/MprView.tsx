@@ -7,7 +7,7 @@ import type { StrokeEvent } from '../viewer/mprViewer';
 import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 import { getLabelmap, getRangePreview, useSegmentationStore } from '../store/segmentationStore';
-import { selectedRange, useModelStore } from '../store/modelStore';
+import { modelBusy, selectedRange, useModelStore } from '../store/modelStore';
 
 /** Left-button tools, their keys and tooltips. */
 const TOOLS: { id: PrimaryTool; label: string; key: string; title: string }[] = [
@@ -24,24 +24,25 @@ const TITLES: Record<MprOrientation, string> = { axial: 'Axial', sagittal: 'Sagi
 const fmt = (x: number, d: number): string => x.toFixed(d);
 
 /**
- * Resolves once no model is being built and the page is idle. Setting up the views (WebGL
- * contexts, shaders, volume textures, first renders) takes seconds of the main thread when
- * WebGL runs on the CPU, and a model asked for right after loading needs that thread and those
- * cores more: its progress, its preview and its export wait behind every long task.
+ * Resolves once the model side is quiet (nothing being built, exported or drawn for the first
+ * time: `modelBusy`) and the page is idle. Setting up the views (WebGL contexts, shaders, volume
+ * textures, first renders) takes seconds of the main thread when WebGL runs on the CPU, and a
+ * model asked for right after loading needs that thread and those cores more: its progress, its
+ * preview and its export wait behind every long task.
  */
 function whenQuiet(live: () => boolean): Promise<void> {
   return new Promise((resolve) => {
     const check = (): void => {
       if (!live()) return;
-      if (useModelStore.getState().status === 'building') {
+      if (modelBusy(useModelStore.getState())) {
         const stop = useModelStore.subscribe((s) => {
-          if (s.status === 'building') return;
+          if (modelBusy(s)) return;
           stop();
           check();
         });
         return;
       }
-      requestIdleCallback(() => resolve(), { timeout: 100 });
+      requestIdleCallback(() => (modelBusy(useModelStore.getState()) ? check() : resolve()), { timeout: 100 });
     };
     check();
   });

@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { serializeError } from '../core/errors';
 import { decodeFileSlices, readHeader } from '../core/dicom/load';
+import { parseDicomFile } from '../core/dicom/parse';
 import type { InputFile } from '../core/dicom/load';
 import { browserCodecs } from './browserCodecs';
 import type { SourceRef, WireSlice, WorkerRequest, WorkerResponse } from './dicomProtocol';
@@ -52,12 +53,18 @@ scope.onmessage = async (ev: MessageEvent<WorkerRequest>) => {
           const index = next++;
           const s = msg.sources[index];
           let result;
+          let bytes: Uint8Array | undefined;
           try {
-            result = await readHeader(inputFile(s));
+            if (msg.keepBytes) {
+              bytes = await read(s);
+              result = parseDicomFile(bytes, s.name);
+            } else result = await readHeader(inputFile(s));
           } catch (e) {
             result = { ok: false as const, skipped: { fileName: s.name, code: 'io' as const, reason: `could not be read: ${(e as Error).message}` } };
           }
-          post({ type: 'scanned', id: msg.id, index, result });
+          // Only a DICOM image's bytes are worth keeping; the buffer is the file's own (read() made it).
+          const keep = result.ok && bytes && bytes.byteOffset === 0 && bytes.buffer instanceof ArrayBuffer && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : undefined;
+          post({ type: 'scanned', id: msg.id, index, result, bytes: keep }, keep ? [keep] : []);
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENT_READS, msg.sources.length) }, reader));

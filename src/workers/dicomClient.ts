@@ -22,11 +22,19 @@ export interface PoolLoadOptions extends PoolRunOptions {
 }
 
 type Task = {
-  readonly request: (id: number) => WorkerRequest;
+  readonly request: (id: number) => { readonly message: WorkerRequest; readonly transfer?: Transferable[] };
   readonly onMessage: (m: WorkerResponse) => boolean; // true when the task is finished
 };
 
 const SCAN_CHUNK = 32;
+/**
+ * Selections of local files up to this size are read whole while scanning and the bytes kept
+ * for decoding: a browser file read costs about as much for 16 KB as for a whole slice, so the
+ * second read is saved. Larger selections scan only the headers (the first image comes sooner).
+ */
+const KEEP_BYTES_MAX = 64 * 1024 * 1024;
+/** Files a worker holds at once while decoding (one decoding, the others being read). */
+const DECODES_IN_FLIGHT = 4;
 
 /**
  * A pool of DICOM workers. Headers are parsed and slices decoded off the main thread; the
@@ -37,6 +45,8 @@ const SCAN_CHUNK = 32;
 export class DicomWorkerPool {
   private workers: Worker[] = [];
   private nextId = 1;
+  /** Bytes read while scanning, by source, until a decode takes them (transferred). */
+  private kept = new WeakMap<SourceRef, ArrayBuffer>();
 
   constructor(private readonly size = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2))) {}
 
@@ -57,24 +67,33 @@ export class DicomWorkerPool {
     this.workers = [];
   }
 
-  /** Runs tasks on the pool, each worker taking the next task when it finishes one. */
-  private run(tasks: Task[], signal?: AbortSignal): Promise<void> {
+  /**
+   * Runs tasks on the pool with up to `depth` of them in flight per worker: a worker then reads
+   * the next file while it decodes one, and never waits for this thread to hand it work (the
+   * page may be busy drawing the slices that just came in).
+   */
+  private run(tasks: Task[], depth: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(new VoxelprintError('cancelled', 'cancelled by the user'));
     const workers = this.ensureWorkers();
     return new Promise<void>((resolve, reject) => {
       let next = 0;
       let active = 0;
       let failed = false;
+      const detach = (): void => {
+        for (const w of workers) {
+          w.onmessage = null;
+          w.onerror = null;
+        }
+        signal?.removeEventListener('abort', onAbort);
+      };
       const finish = (err?: unknown): void => {
         if (failed) return;
         if (err) {
           failed = true;
-          for (const w of workers) w.onmessage = null;
-          signal?.removeEventListener('abort', onAbort);
+          detach();
           reject(err);
         } else if (next >= tasks.length && active === 0) {
-          for (const w of workers) w.onmessage = null;
-          signal?.removeEventListener('abort', onAbort);
+          detach();
           resolve();
         }
       };
@@ -83,19 +102,32 @@ export class DicomWorkerPool {
         finish(new VoxelprintError('cancelled', 'cancelled by the user'));
       };
       signal?.addEventListener('abort', onAbort);
-      const feed = (w: Worker): void => {
-        if (failed || next >= tasks.length) return;
-        const task = tasks[next++];
-        const id = this.nextId++;
-        active++;
+      const feed = (w: Worker, inFlight: Map<number, Task>): void => {
+        while (!failed && next < tasks.length && inFlight.size < depth) {
+          const task = tasks[next++];
+          const id = this.nextId++;
+          inFlight.set(id, task);
+          active++;
+          try {
+            const { message, transfer = [] } = task.request(id);
+            w.postMessage(message, transfer);
+          } catch (e) {
+            return finish(e);
+          }
+        }
+      };
+      for (const w of workers) {
+        const inFlight = new Map<number, Task>();
         w.onmessage = (ev: MessageEvent<WorkerResponse>) => {
           const m = ev.data;
-          if (m.id !== id) return;
+          const task = inFlight.get(m.id);
+          if (!task || failed) return;
           if (m.type === 'error') return finish(deserializeError(m.error));
           try {
             if (task.onMessage(m)) {
+              inFlight.delete(m.id);
               active--;
-              feed(w);
+              feed(w, inFlight);
               finish();
             }
           } catch (e) {
@@ -103,9 +135,8 @@ export class DicomWorkerPool {
           }
         };
         w.onerror = (ev) => finish(new VoxelprintError('decode-failed', `worker failed: ${ev.message}`));
-        w.postMessage(task.request(id));
-      };
-      for (const w of workers) feed(w);
+        feed(w, inFlight);
+      }
       finish();
     });
   }
@@ -116,13 +147,18 @@ export class DicomWorkerPool {
     const skipped: (SkippedFile | undefined)[] = new Array(sources.length).fill(undefined);
     let done = 0;
     const tasks: Task[] = [];
+    const kept = new WeakMap<SourceRef, ArrayBuffer>();
+    this.kept = kept;
+    const totalBytes = sources.reduce((sum, s) => sum + (s.kind === 'file' ? s.file.size : Infinity), 0);
+    const keepBytes = totalBytes <= KEEP_BYTES_MAX;
     for (let start = 0; start < sources.length; start += SCAN_CHUNK) {
       const chunk = sources.slice(start, start + SCAN_CHUNK);
       tasks.push({
-        request: (id) => ({ type: 'scan', id, sources: chunk }),
+        request: (id) => ({ message: { type: 'scan', id, sources: chunk, keepBytes } }),
         onMessage: (m) => {
           if (m.type === 'scanned') {
             const i = start + m.index;
+            if (m.bytes) kept.set(sources[i], m.bytes);
             if (m.result.ok) headers[i] = m.result.header;
             else skipped[i] = m.result.skipped;
             opts.onProgress?.({ phase: 'scan', done: ++done, total: sources.length });
@@ -131,7 +167,7 @@ export class DicomWorkerPool {
         },
       });
     }
-    await this.run(tasks, opts.signal);
+    await this.run(tasks, 1, opts.signal);
     return buildSeries(headers, skipped.filter((s): s is SkippedFile => s !== undefined));
   }
 
@@ -143,8 +179,14 @@ export class DicomWorkerPool {
     const tasks: Task[] = requestsFromTheMiddle(plan).map(([fileIndex, requests]: [number, SliceRequest[]]) => ({
       request: (id) => {
         const header = scan.headers[fileIndex];
-        if (!header) throw new VoxelprintError('malformed', 'header missing', sources[fileIndex].name);
-        return { type: 'decode', id, source: sources[fileIndex], header, requests, preferInt16: plan.preferInt16, target: assembler.sharedTarget };
+        const source = sources[fileIndex];
+        if (!header) throw new VoxelprintError('malformed', 'header missing', source.name);
+        const target = assembler.sharedTarget;
+        // The bytes the scan kept go to the decoding worker (once: they are transferred).
+        const bytes = this.kept.get(source);
+        this.kept.delete(source);
+        if (bytes) return { message: { type: 'decode', id, source: { kind: 'bytes', name: source.name, bytes }, header, requests, preferInt16: plan.preferInt16, target }, transfer: [bytes] };
+        return { message: { type: 'decode', id, source, header, requests, preferInt16: plan.preferInt16, target } };
       },
       onMessage: (m) => {
         if (m.type !== 'decoded') return false;
@@ -157,7 +199,7 @@ export class DicomWorkerPool {
         return true;
       },
     }));
-    await this.run(tasks, opts.signal);
+    await this.run(tasks, DECODES_IN_FLIGHT, opts.signal);
     return assembler.finish();
   }
 }

@@ -12,7 +12,11 @@ export type SourceRef =
   | { readonly kind: 'bytes'; readonly name: string; readonly bytes: ArrayBuffer };
 
 export type WorkerRequest =
-  | { readonly type: 'scan'; readonly id: number; readonly sources: readonly SourceRef[] }
+  /**
+   * Parses the headers. With `keepBytes` the worker reads each file whole and hands its bytes
+   * back (transferred), so decoding it later needs no second read.
+   */
+  | { readonly type: 'scan'; readonly id: number; readonly sources: readonly SourceRef[]; readonly keepBytes?: boolean }
   | {
       readonly type: 'decode';
       readonly id: number;
@@ -32,7 +36,7 @@ export interface WireSlice {
 }
 
 export type WorkerResponse =
-  | { readonly type: 'scanned'; readonly id: number; readonly index: number; readonly result: ParseResult }
+  | { readonly type: 'scanned'; readonly id: number; readonly index: number; readonly result: ParseResult; readonly bytes?: ArrayBuffer }
   | { readonly type: 'decoded'; readonly id: number; readonly slices: readonly WireSlice[] }
   | { readonly type: 'done'; readonly id: number }
   | { readonly type: 'error'; readonly id: number; readonly error: SerializedError };

@@ -10,6 +10,10 @@ import { TsSurfaceKernel } from '../core/mesh/surfaceKernel';
 import { createWasmSurfaceKernel } from '../kernel/wasmSurfaceKernel';
 import type { LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
 import { surfaceDeviation } from '../core/mesh/deviation';
+import { vertexNormals } from '../core/mesh/normals';
+import { exportMeshes } from '../core/export';
+import { meshTopology } from '../core/mesh/stats';
+import type { MeshTopology } from '../core/mesh/stats';
 
 /** Thin worker over the core's meshing: segmentation, a chunk of the surface, writing it, finishing. */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -38,8 +42,27 @@ function kernel(choice: 'auto' | 'typescript'): Promise<SurfaceKernel> {
 
 const transferable = (a: ArrayBufferView): Transferable[] => (a.buffer instanceof ArrayBuffer ? [a.buffer] : []);
 
+/** Topologies handed over for a 'finish' (by its id), and the finishes waiting for theirs. */
+const topologies = new Map<number, MeshTopology | undefined>();
+const topologyWaiters = new Map<number, (t: MeshTopology | undefined) => void>();
+function topologyFor(id: number): Promise<MeshTopology | undefined> {
+  if (topologies.has(id)) {
+    const t = topologies.get(id);
+    topologies.delete(id);
+    return Promise.resolve(t);
+  }
+  return new Promise((resolve) => topologyWaiters.set(id, resolve));
+}
+
 scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
   const msg = ev.data;
+  if (msg.type === 'topology-for') {
+    const waiter = topologyWaiters.get(msg.id);
+    topologyWaiters.delete(msg.id);
+    if (waiter) waiter(msg.topology);
+    else topologies.set(msg.id, msg.topology);
+    return;
+  }
   try {
     if (msg.type === 'segment') {
       const n = msg.labels?.length ?? msg.values?.length ?? 0;
@@ -68,12 +91,20 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
     } else if (msg.type === 'deviation') {
       const lps = (m: LpsArrays) => ({ positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' as const });
       post({ type: 'measured', id: msg.id, deviation: surfaceDeviation(lps(msg.before), lps(msg.after)) });
+    } else if (msg.type === 'topology') {
+      const topology = meshTopology(msg.indices, msg.vertexCount);
+      post({ type: 'topology', id: msg.id, topology }, transferable(topology.shellOf));
+    } else if (msg.type === 'export') {
+      const meshes = msg.meshes.map((m) => ({ name: m.name, colorRgb: m.colorRgb, mesh: { positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' as const } }));
+      const files = exportMeshes({ meshes, format: msg.format, frame: msg.frame, perSegment: msg.perSegment });
+      post({ type: 'exported', id: msg.id, files: files.map((f) => ({ fileName: f.fileName, blob: new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }) })) });
     } else {
       const raw = { positionsMm: msg.mesh.positionsMm, indices: msg.mesh.indices, frame: 'LPS' as const };
-      const result = await finishModel(raw, msg.geometry, msg.settings);
+      const result = await finishModel(raw, msg.geometry, msg.settings, msg.separateTopology ? topologyFor(msg.id) : undefined);
       const m = result.mesh;
-      const transfer = [...transferable(m.positionsMm), ...(m.indices.buffer === m.positionsMm.buffer ? [] : transferable(m.indices))];
-      post({ type: 'finished', id: msg.id, result }, transfer);
+      const normals = vertexNormals(m);
+      const transfer = [...transferable(m.positionsMm), ...(m.indices.buffer === m.positionsMm.buffer ? [] : transferable(m.indices)), ...transferable(normals)];
+      post({ type: 'finished', id: msg.id, result, normals }, transfer);
     }
   } catch (e) {
     post({ type: 'error', id: msg.id, error: serializeError(e) });

@@ -6,7 +6,9 @@ import type { ChunkSummary, SurfaceInput } from '../core/mesh/surfaceNets';
 import type { SurfaceDeviation } from '../core/mesh/deviation';
 import type { HuRange } from '../core/segmentation/presets';
 import type { Volume } from '../core/volume/volume';
-import type { KernelChoice, LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
+import type { ExportFormat } from '../core/export';
+import type { MeshFrame } from '../core/mesh/mesh';
+import type { ExportMesh, KernelChoice, LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
 
 export type ModelPhase = 'segment' | 'surface' | 'finish';
 
@@ -39,11 +41,14 @@ export interface BuiltModel {
   /** 'wasm' or 'typescript', and how many workers shared the surface extraction. */
   readonly kernel: string;
   readonly parts: number;
+  /** Unit vertex normals of `result.mesh` (LPS), for shading the preview. */
+  readonly normals: Float32Array;
   /**
-   * The smoothing's measured deviation, computed in a worker after the model is handed over
-   * (undefined when smoothing is off); rejects if the pool is cancelled meanwhile.
+   * Measures the smoothing's deviation in a worker (undefined when smoothing is off). The caller
+   * starts it once the model is shown, so it does not compete with the first frame; rejects if
+   * the pool is cancelled meanwhile.
    */
-  readonly smoothingDeviation?: Promise<SurfaceDeviation>;
+  readonly measureSmoothingDeviation?: () => Promise<SurfaceDeviation>;
 }
 
 const isShared = (a: ArrayBufferView): boolean => typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
@@ -199,22 +204,49 @@ export class MeshWorkerPool {
     const transfer: Transferable[] = [];
     if (!smoothing && mesh.positionsMm.buffer instanceof ArrayBuffer) transfer.push(mesh.positionsMm.buffer);
     if (!smoothing && mesh.indices.buffer instanceof ArrayBuffer) transfer.push(mesh.indices.buffer);
-    const f = await this.call(
+    // While one worker smooths, another computes the mesh's topology (smoothing keeps the
+    // triangles; decimation does not, and then the finishing worker measures it all).
+    const separateTopology = smoothing && !(req.decimate && req.decimate > 0) && workers.length > 1;
+    let finishId = 0;
+    const finished = this.call(
       workers[0],
-      (id) => ({ type: 'finish', id, mesh, geometry, settings: { smoothing: req.smoothing, decimate: req.decimate, measureDeviation: !smoothing } }),
+      (id) => {
+        finishId = id;
+        return { type: 'finish', id, mesh, geometry, settings: { smoothing: req.smoothing, decimate: req.decimate, measureDeviation: !smoothing }, separateTopology };
+      },
       'finished',
       transfer,
       signal,
     );
+    if (separateTopology) {
+      const vertexCount = mesh.positionsMm.length / 3;
+      this.call(workers[1], (id) => ({ type: 'topology', id, indices: mesh.indices, vertexCount }), 'topology', [], signal).then(
+        ({ topology }) => workers[0].postMessage({ type: 'topology-for', id: finishId, topology } satisfies MeshRequest, [topology.shellOf.buffer]),
+        // Cancelled, or it failed: the finishing worker computes the topology itself.
+        () => workers[0].postMessage({ type: 'topology-for', id: finishId } satisfies MeshRequest),
+      );
+    }
+    const f = await finished;
     onProgress?.({ phase: 'finish', done: 1, total: 1 });
     const before = mesh;
     const after = { positionsMm: f.result.mesh.positionsMm, indices: f.result.mesh.indices };
-    const smoothingDeviation = smoothing
-      ? this.call(workers[workers.length - 1], (id) => ({ type: 'deviation', id, before, after }), 'measured', [], undefined).then((m) => m.deviation)
+    const measureSmoothingDeviation = smoothing
+      ? () => this.call(this.ensureWorkers()[this.size - 1], (id) => ({ type: 'deviation', id, before, after }), 'measured', [], undefined).then((m) => m.deviation)
       : undefined;
-    // Nobody may wait for it (a new build, a cancel): never an unhandled rejection.
-    smoothingDeviation?.catch(() => undefined);
-    return { result: f.result, selectedVoxels, keptVoxels, kernel: kernelName, parts, smoothingDeviation };
+    return { result: f.result, normals: f.normals, selectedVoxels, keptVoxels, kernel: kernelName, parts, measureSmoothingDeviation };
+  }
+
+  /**
+   * Writes the models as files in a worker (the core's exporters), so the page stays free while
+   * tens of megabytes are written; the files come back as Blobs, ready to download.
+   */
+  async exportFiles(
+    meshes: readonly ExportMesh[],
+    options: { readonly format: Exclude<ExportFormat, 'mtl'>; readonly frame: MeshFrame; readonly perSegment: boolean },
+  ): Promise<readonly { readonly fileName: string; readonly blob: Blob }[]> {
+    // The first worker: the last one may still be measuring a deviation.
+    const r = await this.call(this.ensureWorkers()[0], (id) => ({ type: 'export', id, meshes, ...options }), 'exported', [], undefined);
+    return r.files;
   }
 }
 

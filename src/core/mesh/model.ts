@@ -6,7 +6,7 @@ import type { SegmentMesh, TriangleMesh } from './mesh';
 import type { SurfaceKernel } from './surfaceKernel';
 import { TsSurfaceKernel } from './surfaceKernel';
 import { extractSurface } from './surfaceNets';
-import type { MeshStats } from './stats';
+import type { MeshStats, MeshTopology } from './stats';
 import { meshStats } from './stats';
 import type { SmoothingLevel, SmoothingReport } from './smooth';
 import { SMOOTHING_LEVELS, smoothMesh } from './smooth';
@@ -76,8 +76,18 @@ export interface ModelResult {
   readonly decimation?: Omit<DecimationResult, 'mesh'>;
 }
 
-/** Smooths (bounded to half a voxel), decimates (kept closed and manifold) and measures an LPS mesh. */
-export async function finishModel(raw: TriangleMesh, geometry: VolumeGeometry, settings: FinishSettings): Promise<ModelResult> {
+/**
+ * Smooths (bounded to half a voxel), decimates (kept closed and manifold) and measures an LPS mesh.
+ * `rawTopology`: `meshTopology` of `raw`, being computed elsewhere meanwhile (another worker);
+ * used when decimation leaves the triangles as they are, and computed here if it resolves to
+ * undefined.
+ */
+export async function finishModel(
+  raw: TriangleMesh,
+  geometry: VolumeGeometry,
+  settings: FinishSettings,
+  rawTopology?: Promise<MeshTopology | undefined>,
+): Promise<ModelResult> {
   const smoothed =
     settings.smoothing === 'off' ? undefined : smoothMesh(raw, geometry, { ...SMOOTHING_LEVELS[settings.smoothing], measureDeviation: settings.measureDeviation ?? true });
   let mesh = smoothed?.mesh ?? raw;
@@ -87,7 +97,8 @@ export async function finishModel(raw: TriangleMesh, geometry: VolumeGeometry, s
     mesh = decimated;
     decimation = report;
   }
-  return { mesh, stats: meshStats(mesh), smoothing: smoothed?.report, decimation };
+  const topology = mesh.indices === raw.indices ? await rawTopology : undefined;
+  return { mesh, stats: meshStats(mesh, topology), smoothing: smoothed?.report, decimation };
 }
 
 /** A segment of a labelmap: its label value (1–255), display name and colour. */

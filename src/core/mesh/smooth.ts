@@ -45,8 +45,8 @@ export interface SmoothingReport {
   readonly deviation?: SurfaceDeviation;
 }
 
-/** Unique neighbour lists (CSR) from the triangles. */
-function neighbours(indices: Uint32Array, vertexCount: number): { start: Int32Array; list: Int32Array } {
+/** Each vertex's distinct neighbours over the triangles' edges, ascending (CSR: `list[start[v] .. start[v + 1])`). */
+export function vertexNeighbours(indices: Uint32Array, vertexCount: number): { start: Int32Array; list: Int32Array } {
   const degree = new Int32Array(vertexCount + 1);
   for (let t = 0; t < indices.length; t += 3) for (let e = 0; e < 3; e++) degree[indices[t + e]] += 2;
   const start = new Int32Array(vertexCount + 1);
@@ -60,17 +60,32 @@ function neighbours(indices: Uint32Array, vertexCount: number): { start: Int32Ar
       raw[fill[a]++] = indices[t + ((e + 2) % 3)];
     }
   }
-  // De-duplicate each vertex's list (every edge appears twice around a closed fan).
-  const out = new Int32Array(raw.length);
+  // De-duplicate each vertex's list in place (every edge appears twice around a closed fan):
+  // an insertion sort of its few entries, then the distinct ones compacted to the front.
   const outStart = new Int32Array(vertexCount + 1);
   let o = 0;
   for (let v = 0; v < vertexCount; v++) {
-    outStart[v] = o;
-    const seen = raw.subarray(start[v], start[v + 1]).slice().sort();
-    for (let i = 0; i < seen.length; i++) if (i === 0 || seen[i] !== seen[i - 1]) out[o++] = seen[i];
+    const s = start[v];
+    const e = start[v + 1];
+    for (let i = s + 1; i < e; i++) {
+      const key = raw[i];
+      let j = i - 1;
+      while (j >= s && raw[j] > key) {
+        raw[j + 1] = raw[j];
+        j--;
+      }
+      raw[j + 1] = key;
+    }
+    outStart[v] = o; // o ≤ s: the writes stay behind the reads
+    let previous = -1;
+    for (let i = s; i < e; i++) {
+      const w = raw[i];
+      if (w !== previous) raw[o++] = w;
+      previous = w;
+    }
   }
   outStart[vertexCount] = o;
-  return { start: outStart, list: out.subarray(0, o) };
+  return { start: outStart, list: raw.subarray(0, o) };
 }
 
 export function smoothMesh(
@@ -82,9 +97,10 @@ export function smoothMesh(
   const original = Float64Array.from(mesh.positionsMm);
   let p = Float64Array.from(mesh.positionsMm);
   let next = new Float64Array(p.length);
-  const { start, list } = neighbours(mesh.indices, n);
-  const axes = geometry.directionLps;
-  const limit = geometry.spacingMm.map((s) => s * (opts.maxOffsetVoxels ?? 0.5));
+  const { start, list } = vertexNeighbours(mesh.indices, n);
+  // The grid axes and the clamp per axis, unpacked into locals for the hot loop.
+  const [[ux, uy, uz], [vx, vy, vz], [wx, wy, wz]] = geometry.directionLps;
+  const [lu, lv, lw] = geometry.spacingMm.map((s) => s * (opts.maxOffsetVoxels ?? 0.5));
   const mu = taubinMu(opts.lambda);
 
   const pass = (factor: number): void => {
@@ -108,24 +124,38 @@ export function smoothMesh(
         z += p[w + 2];
       }
       const k = 1 / (b - a);
-      let dx = p[o] + factor * (x * k - p[o]) - original[o];
-      let dy = p[o + 1] + factor * (y * k - p[o + 1]) - original[o + 1];
-      let dz = p[o + 2] + factor * (z * k - p[o + 2]) - original[o + 2];
-      // Clamp the offset from the mesher's position along each grid axis.
-      for (let ax = 0; ax < 3; ax++) {
-        const u = axes[ax];
-        const along = dx * u[0] + dy * u[1] + dz * u[2];
-        const clamped = Math.max(-limit[ax], Math.min(limit[ax], along));
-        if (clamped !== along) {
-          const corr = clamped - along;
-          dx += corr * u[0];
-          dy += corr * u[1];
-          dz += corr * u[2];
-        }
+      const ox = original[o];
+      const oy = original[o + 1];
+      const oz = original[o + 2];
+      let dx = p[o] + factor * (x * k - p[o]) - ox;
+      let dy = p[o + 1] + factor * (y * k - p[o + 1]) - oy;
+      let dz = p[o + 2] + factor * (z * k - p[o + 2]) - oz;
+      // Clamp the offset from the mesher's position along each grid axis (orthonormal axes:
+      // each correction leaves the other two components unchanged).
+      let along = dx * ux + dy * uy + dz * uz;
+      let corr = along > lu ? lu - along : along < -lu ? -lu - along : 0;
+      if (corr !== 0) {
+        dx += corr * ux;
+        dy += corr * uy;
+        dz += corr * uz;
       }
-      next[o] = original[o] + dx;
-      next[o + 1] = original[o + 1] + dy;
-      next[o + 2] = original[o + 2] + dz;
+      along = dx * vx + dy * vy + dz * vz;
+      corr = along > lv ? lv - along : along < -lv ? -lv - along : 0;
+      if (corr !== 0) {
+        dx += corr * vx;
+        dy += corr * vy;
+        dz += corr * vz;
+      }
+      along = dx * wx + dy * wy + dz * wz;
+      corr = along > lw ? lw - along : along < -lw ? -lw - along : 0;
+      if (corr !== 0) {
+        dx += corr * wx;
+        dy += corr * wy;
+        dz += corr * wz;
+      }
+      next[o] = ox + dx;
+      next[o + 1] = oy + dy;
+      next[o + 2] = oz + dz;
     }
     [p, next] = [next, p];
   };

@@ -71,62 +71,59 @@ function union(parent: Int32Array, a: number, b: number): boolean {
   return true;
 }
 
-export function meshStats(mesh: TriangleMesh): MeshStats {
-  const pos = mesh.positionsMm;
-  const idx = mesh.indices;
+/**
+ * What `meshStats` reports that depends on the triangles' indices alone: the edge topology,
+ * shells and fans. Smoothing moves vertices and keeps the indices, so the topology of the
+ * unsmoothed mesh is that of the smoothed one, and can be computed beside the smoothing.
+ */
+export interface MeshTopology {
+  /** Of the mesh it was computed on (checked when it is reused). */
+  readonly vertexCount: number;
+  readonly triangleCount: number;
+  readonly vertices: number;
+  readonly edges: number;
+  /** Triangles with three distinct indices. */
+  readonly faces: number;
+  readonly boundaryEdges: number;
+  readonly nonManifoldEdges: number;
+  readonly nonManifoldVertices: number;
+  readonly inconsistentlyOrientedEdges: number;
+  readonly shells: number;
+  /** Per triangle, its shell (shells numbered by their lowest triangle), or −1 for a repeated-index triangle. */
+  readonly shellOf: Int32Array;
+}
+
+function checkIndices(idx: ArrayLike<number>, nV: number): void {
   if (idx.length % 3 !== 0) throw new RangeError(`indices length ${idx.length} is not a multiple of 3`);
-  if (pos.length % 3 !== 0) throw new RangeError(`positionsMm length ${pos.length} is not a multiple of 3`);
-  const nV = pos.length / 3;
+  for (let c = 0; c < idx.length; c++) {
+    if (idx[c] >= nV) throw new RangeError(`triangle ${(c / 3) | 0} references vertex ${idx[c]} but the mesh has ${nV} vertices`);
+  }
+}
+
+/** The index-only part of `meshStats` (see `MeshTopology`). */
+export function meshTopology(idx: Uint32Array, vertexCount: number): MeshTopology {
+  checkIndices(idx, vertexCount);
+  const nV = vertexCount;
   const nT = idx.length / 3;
   const nH = idx.length; // half-edge h = 3t + k runs from corner k to corner (k+1) % 3 of triangle t
 
-  // --- Per-triangle geometry, referenced vertices, bbox, degenerate triangles ---------------
   const referenced = new Uint8Array(nV);
-  const triVolume = new Float64Array(nT);
   const topological = new Uint8Array(nT); // 1 when the three indices are distinct
-  let degenerate = 0;
-  let area = 0;
+  let faces = 0;
   for (let t = 0; t < nT; t++) {
     const a = idx[3 * t];
     const b = idx[3 * t + 1];
     const c = idx[3 * t + 2];
-    if (a >= nV || b >= nV || c >= nV) {
-      throw new RangeError(`triangle ${t} references vertex ${Math.max(a, b, c)} but the mesh has ${nV} vertices`);
-    }
     referenced[a] = 1;
     referenced[b] = 1;
     referenced[c] = 1;
-    const ax = pos[3 * a], ay = pos[3 * a + 1], az = pos[3 * a + 2];
-    const e1x = pos[3 * b] - ax, e1y = pos[3 * b + 1] - ay, e1z = pos[3 * b + 2] - az;
-    const e2x = pos[3 * c] - ax, e2y = pos[3 * c + 1] - ay, e2z = pos[3 * c + 2] - az;
-    const nx = e1y * e2z - e1z * e2y;
-    const ny = e1z * e2x - e1x * e2z;
-    const nz = e1x * e2y - e1y * e2x;
-    const triArea = 0.5 * Math.sqrt(nx * nx + ny * ny + nz * nz);
-    area += triArea;
-    // det(a, b, c) = a · ((b − a) × (c − a))
-    triVolume[t] = (ax * nx + ay * ny + az * nz) / 6;
-    const distinct = a !== b && b !== c && a !== c;
-    if (distinct) topological[t] = 1;
-    if (!distinct || !(triArea >= DEGENERATE_AREA_MM2)) degenerate++;
-  }
-
-  let vertices = 0;
-  const min: [number, number, number] = [Infinity, Infinity, Infinity];
-  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  for (let v = 0; v < nV; v++) {
-    if (!referenced[v]) continue;
-    vertices++;
-    for (let k = 0; k < 3; k++) {
-      const p = pos[3 * v + k];
-      if (p < min[k]) min[k] = p;
-      if (p > max[k]) max[k] = p;
+    if (a !== b && b !== c && a !== c) {
+      topological[t] = 1;
+      faces++;
     }
   }
-  if (vertices === 0) {
-    min.fill(0);
-    max.fill(0);
-  }
+  let vertices = 0;
+  for (let v = 0; v < nV; v++) vertices += referenced[v];
 
   // --- Half-edges grouped by undirected edge (see edges.ts) ----------------------------------
   const { halfEdges: bucket, hi, start } = edgeGroups(idx, nV, topological);
@@ -187,36 +184,102 @@ export function meshStats(mesh: TriangleMesh): MeshStats {
   let nonManifoldVertices = 0;
   for (let v = 0; v < nV; v++) if (fans[v] > 1) nonManifoldVertices++;
 
-  // --- Shells and volumes ---------------------------------------------------------------------
+  // --- Shells, numbered by their lowest triangle ----------------------------------------------
   const shellOf = new Int32Array(nT).fill(-1);
-  const shellVolumesMm3: number[] = [];
-  let volume = 0;
+  let shells = 0;
   for (let t = 0; t < nT; t++) {
-    volume += triVolume[t];
-    if (!topological[t]) continue; // a repeated-index triangle has zero volume and no edges
+    if (!topological[t]) continue; // a repeated-index triangle has no edges
     const r = find(triParent, t); // roots are the lowest triangle of each shell, so r <= t
-    if (shellOf[r] < 0) {
-      shellOf[r] = shellVolumesMm3.length;
-      shellVolumesMm3.push(0);
-    }
-    shellVolumesMm3[shellOf[r]] += triVolume[t];
+    if (shellOf[r] < 0) shellOf[r] = shells++;
+    shellOf[t] = shellOf[r];
   }
-  const shells = shellVolumesMm3.length;
-
-  let faces = 0;
-  for (let t = 0; t < nT; t++) faces += topological[t];
-  const eulerCharacteristic = vertices - edges + faces;
-  const watertight = boundaryEdges === 0 && nonManifoldEdges === 0;
-  const manifold = watertight && nonManifoldVertices === 0 && inconsistent === 0;
-
-  const stats: MeshStats = {
-    triangles: nT,
+  return {
+    vertexCount: nV,
+    triangleCount: nT,
     vertices,
-    shells,
+    edges,
+    faces,
     boundaryEdges,
     nonManifoldEdges,
     nonManifoldVertices,
     inconsistentlyOrientedEdges: inconsistent,
+    shells,
+    shellOf,
+  };
+}
+
+/**
+ * Statistics of a mesh. `topology`, when given, must be `meshTopology` of the same indices
+ * (e.g. computed on the unsmoothed mesh in another worker); only the geometry is then computed.
+ */
+export function meshStats(mesh: TriangleMesh, topology?: MeshTopology): MeshStats {
+  const pos = mesh.positionsMm;
+  const idx = mesh.indices;
+  if (pos.length % 3 !== 0) throw new RangeError(`positionsMm length ${pos.length} is not a multiple of 3`);
+  const nV = pos.length / 3;
+  if (topology && (topology.vertexCount !== nV || topology.triangleCount * 3 !== idx.length)) {
+    throw new RangeError(`topology of ${topology.vertexCount} vertices and ${topology.triangleCount} triangles given for a mesh of ${nV} and ${idx.length / 3}`);
+  }
+  const topo = topology ?? meshTopology(idx, nV);
+  const nT = idx.length / 3;
+
+  // --- Per-triangle geometry, bbox, degenerate triangles, volumes per shell -----------------
+  const referenced = new Uint8Array(nV);
+  const shellVolumesMm3 = new Array<number>(topo.shells).fill(0);
+  const { shellOf } = topo;
+  let degenerate = 0;
+  let area = 0;
+  let volume = 0;
+  for (let t = 0; t < nT; t++) {
+    const a = idx[3 * t];
+    const b = idx[3 * t + 1];
+    const c = idx[3 * t + 2];
+    referenced[a] = 1;
+    referenced[b] = 1;
+    referenced[c] = 1;
+    const ax = pos[3 * a], ay = pos[3 * a + 1], az = pos[3 * a + 2];
+    const e1x = pos[3 * b] - ax, e1y = pos[3 * b + 1] - ay, e1z = pos[3 * b + 2] - az;
+    const e2x = pos[3 * c] - ax, e2y = pos[3 * c + 1] - ay, e2z = pos[3 * c + 2] - az;
+    const nx = e1y * e2z - e1z * e2y;
+    const ny = e1z * e2x - e1x * e2z;
+    const nz = e1x * e2y - e1y * e2x;
+    const triArea = 0.5 * Math.sqrt(nx * nx + ny * ny + nz * nz);
+    area += triArea;
+    // det(a, b, c) = a · ((b − a) × (c − a))
+    const triVolume = (ax * nx + ay * ny + az * nz) / 6;
+    volume += triVolume;
+    const shell = shellOf[t];
+    if (shell >= 0) shellVolumesMm3[shell] += triVolume;
+    if (shell < 0 || !(triArea >= DEGENERATE_AREA_MM2)) degenerate++;
+  }
+
+  const min: [number, number, number] = [Infinity, Infinity, Infinity];
+  const max: [number, number, number] = [-Infinity, -Infinity, -Infinity];
+  for (let v = 0; v < nV; v++) {
+    if (!referenced[v]) continue;
+    for (let k = 0; k < 3; k++) {
+      const p = pos[3 * v + k];
+      if (p < min[k]) min[k] = p;
+      if (p > max[k]) max[k] = p;
+    }
+  }
+  if (topo.vertices === 0) {
+    min.fill(0);
+    max.fill(0);
+  }
+
+  const eulerCharacteristic = topo.vertices - topo.edges + topo.faces;
+  const watertight = topo.boundaryEdges === 0 && topo.nonManifoldEdges === 0;
+  const manifold = watertight && topo.nonManifoldVertices === 0 && topo.inconsistentlyOrientedEdges === 0;
+
+  const stats: MeshStats = {
+    triangles: nT,
+    vertices: topo.vertices,
+    shells: topo.shells,
+    boundaryEdges: topo.boundaryEdges,
+    nonManifoldEdges: topo.nonManifoldEdges,
+    nonManifoldVertices: topo.nonManifoldVertices,
+    inconsistentlyOrientedEdges: topo.inconsistentlyOrientedEdges,
     degenerateTriangles: degenerate,
     watertight,
     manifold,
@@ -226,6 +289,6 @@ export function meshStats(mesh: TriangleMesh): MeshStats {
     bboxMm: { min, max },
     shellVolumesMm3,
   };
-  if (manifold && shells === 1) stats.genus = (2 - eulerCharacteristic) / 2;
+  if (manifold && topo.shells === 1) stats.genus = (2 - eulerCharacteristic) / 2;
   return stats;
 }

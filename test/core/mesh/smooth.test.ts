@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SMOOTHING_LEVELS, smoothMesh } from '../../../src/core/mesh/smooth';
+import { SMOOTHING_LEVELS, smoothMesh, vertexNeighbours } from '../../../src/core/mesh/smooth';
 import { meshStats } from '../../../src/core/mesh/stats';
 import { extractSurface } from '../../../src/core/mesh/surfaceNets';
 import type { Vec3 } from '../../../src/core/geometry/vec3';
@@ -85,5 +85,65 @@ describe('Taubin smoothing bounded to half a voxel', () => {
       }
     }
     expect(worst).toBeLessThanOrEqual(1 + 1e-4);
+  });
+});
+
+describe('the smoothing against a plain reference', () => {
+  const { g, mask } = sphere(9);
+  const raw = extractSurface({ dimensions: g.dimensions, mask }, g);
+  const n = raw.positionsMm.length / 3;
+
+  /** Neighbours as sets, straight from the triangles' edges. */
+  const neighbourSets = (): Set<number>[] => {
+    const sets = Array.from({ length: n }, () => new Set<number>());
+    for (let t = 0; t < raw.indices.length; t += 3) {
+      for (let e = 0; e < 3; e++) {
+        const a = raw.indices[t + e];
+        const b = raw.indices[t + ((e + 1) % 3)];
+        sets[a].add(b);
+        sets[b].add(a);
+      }
+    }
+    return sets;
+  };
+
+  it('neighbour lists: the distinct edge neighbours of each vertex, ascending', () => {
+    const { start, list } = vertexNeighbours(raw.indices, n);
+    const sets = neighbourSets();
+    expect(start[n]).toBe(list.length);
+    for (let v = 0; v < n; v++) expect(Array.from(list.subarray(start[v], start[v + 1]))).toEqual([...sets[v]].sort((a, b) => a - b));
+  });
+
+  it('every vertex where Taubin passes with a per-axis clamp put it (written out the long way)', () => {
+    const sets = neighbourSets().map((set) => [...set]);
+    const original = Array.from(raw.positionsMm);
+    let p = original.slice();
+    const lambda = SMOOTHING_LEVELS.medium.lambda;
+    const mu = 1 / (0.1 - 1 / lambda);
+    const pass = (factor: number): void => {
+      const next = p.slice();
+      for (let v = 0; v < n; v++) {
+        const mean = [0, 1, 2].map((k) => sets[v].reduce((sum, w) => sum + p[3 * w + k], 0) / sets[v].length);
+        const d = [0, 1, 2].map((k) => p[3 * v + k] + factor * (mean[k] - p[3 * v + k]) - original[3 * v + k]);
+        for (let ax = 0; ax < 3; ax++) {
+          const u = g.directionLps[ax];
+          const limit = g.spacingMm[ax] / 2;
+          const along = d[0] * u[0] + d[1] * u[1] + d[2] * u[2];
+          const clamped = Math.min(limit, Math.max(-limit, along));
+          for (let k = 0; k < 3; k++) d[k] += (clamped - along) * u[k];
+        }
+        for (let k = 0; k < 3; k++) next[3 * v + k] = original[3 * v + k] + d[k];
+      }
+      p = next;
+    };
+    for (let it = 0; it < SMOOTHING_LEVELS.medium.iterations; it++) {
+      pass(lambda);
+      pass(mu);
+    }
+    const { mesh } = smoothMesh(raw, g, { ...SMOOTHING_LEVELS.medium, measureDeviation: false });
+    let worst = 0;
+    for (let i = 0; i < p.length; i++) worst = Math.max(worst, Math.abs(mesh.positionsMm[i] - p[i]));
+    expect(worst).toBeLessThan(1e-5); // float32 output of the same float64 arithmetic
+    expect(mesh.indices).toBe(raw.indices); // the triangles are untouched (their topology is reused)
   });
 });

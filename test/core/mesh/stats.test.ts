@@ -2,7 +2,8 @@ import Module from 'manifold-3d';
 import type { ManifoldToplevel } from 'manifold-3d';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TriangleMesh } from '../../../src/core/mesh/mesh';
-import { meshStats } from '../../../src/core/mesh/stats';
+import { meshStats, meshTopology } from '../../../src/core/mesh/stats';
+import type { MeshParts } from './meshFixtures';
 import {
   boxParts,
   flipTriangle,
@@ -255,6 +256,42 @@ describe('meshStats', () => {
     expect(empty.genus).toBeUndefined();
 
     expect(() => meshStats(toMesh({ positions: [0, 0, 0], indices: [0, 0, 1] }))).toThrow(RangeError);
+  });
+});
+
+describe('meshStats with a topology computed elsewhere (beside the smoothing)', () => {
+  // Every fixture whose topology is not plain: flipped, open, pinched, hollow, repeated index.
+  const hollow = mergeParts([boxParts([0, 0, 0], [10, 10, 10]), boxParts([2, 2, 2], [8, 8, 8], true)]);
+  const fixtures: [string, MeshParts][] = [
+    ['box', box],
+    ['flipped', flipTriangle(box, TOP_TRIANGLE)],
+    ['open', removeTriangle(box, TOP_TRIANGLE)],
+    ['torus', torusParts(20, 5, 24, 12)],
+    ['shared edge', mergeParts([boxParts([0, 0, 0], [1, 1, 1]), boxParts([1, 1, 0], [2, 2, 1])], true)],
+    ['hollow', hollow],
+    ['repeated index', { positions: box.positions, indices: [...box.indices, 0, 0, 1] }],
+  ];
+
+  it.each(fixtures)('%s: the same stats as computed in one go', (_name, parts) => {
+    const mesh = toMesh(parts);
+    const topology = meshTopology(mesh.indices, mesh.positionsMm.length / 3);
+    expect(meshStats(mesh, topology)).toEqual(meshStats(mesh));
+  });
+
+  it('the topology of moved vertices is that of the original: stats equal after a displacement', () => {
+    const torus = toMesh(torusParts(20, 5, 24, 12));
+    const topology = meshTopology(torus.indices, torus.positionsMm.length / 3);
+    // Every vertex moved (as smoothing does): only positions change.
+    const moved = { ...torus, positionsMm: torus.positionsMm.map((x, i) => x + 0.3 * Math.sin(i)) };
+    const direct = meshStats(moved);
+    expect(meshStats(moved, topology)).toEqual(direct);
+    expect(direct.volumeMm3).not.toBeCloseTo(meshStats(torus).volumeMm3, 3); // the geometry did change
+  });
+
+  it('a topology of another mesh is refused', () => {
+    const topology = meshTopology(toMesh(box).indices, 8);
+    expect(() => meshStats(toMesh(torusParts(20, 5, 24, 12)), topology)).toThrow(/topology of 8 vertices and 12 triangles/);
+    expect(() => meshTopology(new Uint32Array([0, 1, 9]), 3)).toThrow(/references vertex 9/);
   });
 });
 
