@@ -254,7 +254,14 @@ async function dropToDownload(round) {
     const phases = Object.fromEntries(Object.entries(wb.modelPhases).map(([k, t]) => [k, t - tCreate]));
     const views = Object.fromEntries(Object.entries(wb.views).map(([k, t]) => [k, t - t0]));
     const engine = document.querySelector('[data-testid="model-engine"]')?.textContent;
-    return { t0, scanned: wb.status.loading, ready: wb.status.ready, tCreate, stats: wb.modelStats, tExport, download: wb.downloads[0].t, file: wb.downloads[0].name, tissue, triangles, phases, views, engine };
+    // The app's own milestones (src/store/marks.ts), ms after the drop.
+    const appMarks = Object.fromEntries(
+      performance
+        .getEntriesByType('mark')
+        .filter((m) => m.name.startsWith('voxelprint:') && m.startTime >= t0)
+        .map((m) => [m.name.slice(11), Math.round(m.startTime - t0)]),
+    );
+    return { appMarks, t0, scanned: wb.status.loading, ready: wb.status.ready, tCreate, stats: wb.modelStats, tExport, download: wb.downloads[0].t, file: wb.downloads[0].name, tissue, triangles, phases, views, engine };
   });
   if (tracing) await tracing.stop(join(here, 'results', `trace-ct-${new Date().toISOString().replace(/[:.]/g, '-')}-${round}.json`));
   const download = await downloadEvent;
@@ -285,6 +292,8 @@ async function dropToDownload(round) {
     tissue: marks.tissue,
     triangles: marks.triangles,
     engine: marks.engine,
+    /** The app's milestones (performance marks 'voxelprint:…', first of each), ms after the drop. */
+    appMarksMs: marks.appMarks,
     /** Model progress phases, ms after the "Create model" click. */
     buildPhasesMs: marks.phases,
     /** The Views section's data-state changes, ms after the drop (the MPR/3D views set up meanwhile). */
@@ -390,7 +399,7 @@ try {
     if (only === 'ct') {
       const ct = await dropToDownload(r);
       console.log(`  CT phantom drop → download: ${f0(ct.totalMs)} ms (load ${f0(ct.loadMs)} [scan ${f0(ct.scanMs)}] + build ${f0(ct.buildMs)} + export ${f0(ct.exportMs)}); the same build with the views idle: ${f0(ct.rebuildIdleMs)} ms`);
-      console.log(`    build phases (ms after the click): ${Object.entries(ct.buildPhasesMs).map(([k, t]) => `${k} ${f0(t)}`).join(', ')}`);
+      console.log(`    app milestones (ms after the drop): ${Object.entries(ct.appMarksMs).map(([k, t]) => `${k} ${t}`).join(', ')}`);
       results.push({ round: r, ct });
       continue;
     }
@@ -407,6 +416,7 @@ try {
     );
     const ct = await dropToDownload(r);
     console.log(`  CT phantom drop → download: ${f0(ct.totalMs)} ms (load ${f0(ct.loadMs)} + build ${f0(ct.buildMs)} + export ${f0(ct.exportMs)}), ${ct.file} ${(ct.bytes / 1e6).toFixed(1)} MB, ${ct.triangles} triangles`);
+    console.log(`    app milestones (ms after the drop): ${Object.entries(ct.appMarksMs).map(([k, t]) => `${k} ${t}`).join(', ')}`);
     console.log(`    build phases (ms after the click): ${Object.entries(ct.buildPhasesMs).map(([k, t]) => `${k} ${f0(t)}`).join(', ')}; views ready ${f0(ct.viewsMs.ready)} ms after the drop; the same build with the views idle: ${f0(ct.rebuildIdleMs)} ms`);
     const core = await corePage();
     results.push({ round: r, load, threshold, ct, core });

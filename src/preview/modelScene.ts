@@ -34,8 +34,6 @@ export interface ModelSceneOptions {
    * without multisampling and with Lambert shading it is a fraction of that.
    */
   readonly softwareGraphics?: boolean;
-  /** After each frame is drawn. */
-  readonly onFrame?: () => void;
 }
 
 /** Print bed of the preview: a 250 × 250 mm grid in 10 mm squares (a common bed size). */
@@ -51,9 +49,10 @@ export const BED_CELL_MM = 10;
  * LPS arrays; the placement is the models group's transform. Orbit with the left button, pan
  * with the right, zoom with the wheel. Renders on demand, not in a loop.
  *
- * A new scene draws the bed at once and, in the same frame, a speck with the models' material,
- * so the shaders are compiled (seconds of CPU with software WebGL) before a model arrives: the
- * app creates the scene when a build starts.
+ * The scene owns its canvas, so it can be made before anything shows it: a new scene draws the
+ * bed at once and, in the same frame, a speck with the models' material, so the WebGL context
+ * exists and the shaders are compiled (most of a second of CPU with software WebGL) before a
+ * model arrives. The app makes one when the page is idle and moves its canvas into the preview.
  */
 export class ModelScene {
   private readonly renderer: WebGLRenderer;
@@ -66,10 +65,13 @@ export class ModelScene {
   private readonly warmMaterial: MeshLambertMaterial | MeshStandardMaterial;
   private warmMesh: Mesh | undefined;
 
-  constructor(
-    private readonly canvas: HTMLCanvasElement,
-    private readonly options: ModelSceneOptions = {},
-  ) {
+  /** The scene draws here; put it in the page where the preview goes (it may move). */
+  readonly canvas: HTMLCanvasElement = document.createElement('canvas');
+  /** Called after each frame is drawn. */
+  onFrame: (() => void) | undefined;
+
+  constructor(private readonly options: ModelSceneOptions = {}) {
+    const canvas = this.canvas;
     // preserveDrawingBuffer: screenshots and pixel checks read what was drawn.
     this.renderer = new WebGLRenderer({ canvas, antialias: !options.softwareGraphics, preserveDrawingBuffer: true });
     this.renderer.setPixelRatio(globalThis.devicePixelRatio || 1);
@@ -112,8 +114,9 @@ export class ModelScene {
     return this.options.softwareGraphics ? new MeshLambertMaterial(surface) : new MeshStandardMaterial({ ...surface, roughness: 0.55, metalness: 0.05 });
   }
 
-  /** Replaces the models and frames the camera on them. */
+  /** Replaces the models and frames the camera on them (the canvas's data-frames counts this set's frames). */
   setModels(models: readonly PreviewModel[]): void {
+    this.canvas.dataset.frames = '0';
     for (const child of [...this.models.children]) {
       const m = child as Mesh<BufferGeometry, MeshLambertMaterial | MeshStandardMaterial>;
       m.geometry.dispose();
@@ -194,7 +197,7 @@ export class ModelScene {
         this.warmMesh = undefined;
       }
       this.canvas.dataset.frames = String(Number(this.canvas.dataset.frames ?? 0) + 1);
-      this.options.onFrame?.();
+      this.onFrame?.();
     });
   }
 

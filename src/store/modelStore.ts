@@ -11,6 +11,7 @@ import { otsuRange } from '../core/segmentation/histogram';
 import { MeshWorkerPool } from '../workers/meshClient';
 import type { BuiltModel, ModelProgress } from '../workers/meshClient';
 import { getVolume } from './volumeRegistry';
+import { milestone } from './marks';
 
 export type ModelStatus = 'idle' | 'building' | 'ready' | 'error';
 
@@ -191,7 +192,11 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       const pending: { index: number; measure: NonNullable<BuiltModel['measureSmoothingDeviation']> }[] = [];
       for (const job of jobs) {
         const jobStart = performance.now();
-        const built = await pool.createModel(volume, { ...job.request, keepLargest, smoothing, decimate }, { signal, onProgress: (progress) => set({ progress: { ...progress, model: job.name } }) });
+        const onProgress = (progress: ModelProgress): void => {
+          if (progress.phase !== get().progress?.phase) milestone(`model-${progress.phase}`);
+          set({ progress: { ...progress, model: job.name } });
+        };
+        const built = await pool.createModel(volume, { ...job.request, keepLargest, smoothing, decimate }, { signal, onProgress });
         models.push({ name: job.name, colorRgb: job.colorRgb, mesh: built.result.mesh, normals: built.normals });
         if (built.measureSmoothingDeviation) pending.push({ index: summaries.length, measure: built.measureSmoothingDeviation });
         summaries.push({
@@ -230,6 +235,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       };
       const timer = setTimeout(start, HELD_WORK_MAX_MS);
       heldWork = { version, start, cancel: () => clearTimeout(timer) };
+      milestone('model-ready');
       set({ status: 'ready', progress: undefined, modelVersion: version, summaries, summary: summaries[0] });
     } catch (e) {
       models = [];
@@ -245,9 +251,12 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   async exportFiles(format, frame) {
     if (!models.length) return [];
     set({ exporting: true, exportError: undefined });
+    milestone('export-start');
     try {
       const meshes = models.map((m) => ({ name: m.name, colorRgb: m.colorRgb, positionsMm: m.mesh.positionsMm, indices: m.mesh.indices }));
-      return await pool.exportFiles(meshes, { format, frame, perSegment: get().perSegment });
+      const files = await pool.exportFiles(meshes, { format, frame, perSegment: get().perSegment });
+      milestone('export-written');
+      return files;
     } catch (e) {
       set({ exportError: `Export failed: ${describe(e)}` });
       return [];
@@ -257,7 +266,9 @@ export const useModelStore = create<ModelState>()((set, get) => ({
   },
 
   previewShown(version) {
-    if (heldWork?.version === version) heldWork.start();
+    if (heldWork?.version !== version || get().shownVersion === version) return;
+    milestone('model-shown');
+    heldWork.start();
   },
 
   clear() {

@@ -7,6 +7,7 @@ import { DicomWorkerPool } from '../workers/dicomClient';
 import type { SourceRef } from '../workers/dicomProtocol';
 import { framePatches } from './framePatches';
 import { registerVolume, releaseVolume } from './volumeRegistry';
+import { milestone } from './marks';
 
 export type StudyStatus = 'idle' | 'scanning' | 'loading' | 'ready' | 'error';
 
@@ -57,6 +58,7 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
       set({ progress: { phase: 'scan', done: 0, total: newSources.length } });
       const updates = framePatches<StudyState>(set);
       const scan = await pool.scan(newSources, { signal, onProgress: (progress) => updates.push({ progress }) }).finally(updates.cancel);
+      milestone('scan-done');
       set({ scan });
       if (scan.preferredStackId) await get().loadStack(scan.preferredStackId);
       else set({ status: 'ready', progress: undefined });
@@ -85,6 +87,7 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
     };
     try {
       const volume = await pool.load(scan, stackId, sources, { signal, onProgress: (progress) => updates.push({ progress }), onPartial }).finally(updates.cancel);
+      milestone('volume-ready');
       set({ status: 'ready', volumeId: registerVolume(volume), preview: undefined, progress: undefined });
     } catch (e) {
       set(isCancelled(e) ? { status: 'ready', preview: undefined, progress: undefined } : { status: 'error', error: describe(e), preview: undefined, progress: undefined });

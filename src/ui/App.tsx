@@ -3,6 +3,7 @@ import { filesFromDrop } from './dropFiles';
 import { useStudyStore, warmDicomWorkers } from '../store/studyStore';
 import { prepareViewer } from '../viewer/mprViewer';
 import { warmModelWorkers } from '../store/modelStore';
+import { prepareModelPreview } from './ModelView';
 import { ModelPanel } from './ModelPanel';
 import { SegmentPanel } from './SegmentPanel';
 import { MprView } from './MprView';
@@ -24,11 +25,12 @@ export function App() {
   useEffect(() => {
     if (autoOpened) return;
     autoOpened = true;
-    // Workers start now, not on the first drop or the first "Create model"; Cornerstone
-    // initialises once the page is idle.
+    // Workers start now, not on the first drop or the first "Create model"; Cornerstone and
+    // the model preview's scene are made once the page is idle.
     warmDicomWorkers();
     warmModelWorkers();
     requestIdleCallback(() => void prepareViewer().catch(() => undefined));
+    requestIdleCallback(prepareModelPreview);
     const wanted = new URLSearchParams(location.search).get('sample') ?? SAMPLES[0].id;
     const sample = SAMPLES.find((s) => s.id === wanted);
     if (sample) void open(sample.title, () => sampleSources(sample));

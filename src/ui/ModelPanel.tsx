@@ -10,6 +10,7 @@ import { getVolume } from '../store/volumeRegistry';
 import { useStudyStore } from '../store/studyStore';
 import { ModelView } from './ModelView';
 import { download } from './download';
+import { formatFixed, formatUpTo } from './format';
 
 const FORMATS: { id: Exclude<ExportFormat, 'mtl'>; label: string }[] = [
   { id: 'stl', label: 'STL (binary)' },
@@ -25,7 +26,7 @@ const FRAMES: { id: MeshFrame; label: string }[] = [
 ];
 const PHASES = { segment: 'Keeping the largest piece', surface: 'Extracting the surface', finish: 'Smoothing, reducing and measuring' };
 
-const fmt = (x: number, digits: number): string => x.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = formatFixed;
 
 /** "Create model": tissue range → surface in the mesh workers → stats → export. */
 export function ModelPanel() {
@@ -220,7 +221,7 @@ function ModelStats({ s, opacity, onOpacity }: { s: ModelSummary; opacity?: numb
       <dt>Size (x × y × z)</dt>
       <dd data-testid="model-size-mm">{size.map((v) => fmt(v, 1)).join(' × ')} mm</dd>
       <dt>Triangles</dt>
-      <dd data-testid="model-triangles">{s.stats.triangles.toLocaleString('en-US')}</dd>
+      <dd data-testid="model-triangles">{formatUpTo(s.stats.triangles)}</dd>
       <dt>Shells</dt>
       <dd data-testid="model-shells">{s.stats.shells}</dd>
       <dt>Watertight</dt>
@@ -236,7 +237,7 @@ function ModelStats({ s, opacity, onOpacity }: { s: ModelSummary; opacity?: numb
       <dt>Triangle reduction</dt>
       <dd data-testid="model-decimation">
         {s.decimation
-          ? `${s.decimation.trianglesBefore.toLocaleString('en-US')} → ${s.decimation.trianglesAfter.toLocaleString('en-US')}${s.decimation.deviation ? `, deviation max ${fmt(s.decimation.deviation.maxMm, 2)} mm, mean ${fmt(s.decimation.deviation.meanMm, 2)} mm` : ''}`
+          ? `${formatUpTo(s.decimation.trianglesBefore)} → ${formatUpTo(s.decimation.trianglesAfter)}${s.decimation.deviation ? `, deviation max ${fmt(s.decimation.deviation.maxMm, 2)} mm, mean ${fmt(s.decimation.deviation.meanMm, 2)} mm` : ''}`
           : 'off'}
       </dd>
       <dt>Built</dt>

@@ -6,6 +6,7 @@ import { useStudyStore } from '../store/studyStore';
 import { getVolume } from '../store/volumeRegistry';
 import { download } from './download';
 import { EffectsPanel } from './EffectsPanel';
+import { formatFixed, formatUpTo } from './format';
 
 const hex = (c: readonly number[]): string => `#${c.map((x) => x.toString(16).padStart(2, '0')).join('')}`;
 const rgb = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];
@@ -151,7 +152,7 @@ function SegmentRow({ s, active, voxelMm3 }: { s: SegmentView; active: boolean; 
         onChange={(e) => st.setOpacity(s.label, Number(e.target.value))}
       />
       <span className="segment-size" data-testid={`segment-voxels-${s.label}`} data-value={s.voxels}>
-        {(s.voxels * voxelMm3 / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} cm³
+        {formatUpTo((s.voxels * voxelMm3) / 1000, 2)} cm³
       </span>
       <button type="button" aria-label={`Delete ${s.name}`} title="Delete the segment and its voxels (undo restores it)" onClick={() => st.removeSegment(s.label)}>
         ✕
@@ -166,7 +167,7 @@ function SegmentStatisticsTable({ unit }: { unit: string }) {
   if (!st.segments.length) return null;
   const stale = st.statistics && st.statistics.revision !== st.revision;
   const name = (label: number): string => st.segments.find((s) => s.label === label)?.name ?? `label ${label}`;
-  const n = (x: number | undefined, d: number): string => (x === undefined ? '–' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
+  const n = (x: number | undefined, d: number): string => (x === undefined ? '–' : formatFixed(x, d));
   return (
     <div className="segment-statistics">
       <button type="button" onClick={() => void st.computeStatistics()}>
@@ -188,7 +189,7 @@ function SegmentStatisticsTable({ unit }: { unit: string }) {
             {st.statistics.rows.map((r) => (
               <tr key={r.label} data-label={r.label}>
                 <td>{name(r.label)}</td>
-                <td>{r.voxelCount.toLocaleString('en-US')}</td>
+                <td>{formatUpTo(r.voxelCount)}</td>
                 <td>{n(r.volumeMm3 / 1000, 2)}</td>
                 <td>{n(r.surfaceAreaMm2 === undefined ? undefined : r.surfaceAreaMm2 / 100, 1)}</td>
                 <td>
