@@ -114,8 +114,12 @@ export class ModelScene {
     return this.options.softwareGraphics ? new MeshLambertMaterial(surface) : new MeshStandardMaterial({ ...surface, roughness: 0.55, metalness: 0.05 });
   }
 
-  /** Replaces the models and frames the camera on them (the canvas's data-frames counts this set's frames). */
+  /**
+   * Replaces the models and frames the camera on them. The canvas says how many models it holds
+   * (data-models) and how many frames it has drawn of them (data-frames).
+   */
   setModels(models: readonly PreviewModel[]): void {
+    this.canvas.dataset.models = String(models.length);
     this.canvas.dataset.frames = '0';
     for (const child of [...this.models.children]) {
       const m = child as Mesh<BufferGeometry, MeshLambertMaterial | MeshStandardMaterial>;

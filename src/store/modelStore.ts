@@ -77,6 +77,11 @@ export interface ModelState {
   /** Writes the models in a worker; resolves with the files to download (none if there is no model). */
   exportFiles(format: Exclude<ExportFormat, 'mtl'>, frame: MeshFrame): Promise<readonly { readonly fileName: string; readonly blob: Blob }[]>;
   /**
+   * Lighter copies of the current models for the screen, `maxTriangles` in all (shared by their
+   * sizes), made in a worker; undefined if the models changed meanwhile.
+   */
+  displayCopies(maxTriangles: number): Promise<readonly DisplayModel[] | undefined>;
+  /**
    * The preview has drawn the models of `version`: work that was held back so as not to compete
    * with that first frame (measuring the smoothing's deviation) starts now.
    */
@@ -93,6 +98,14 @@ let controller: AbortController | undefined;
 /** A built model's mesh (LPS mm) with its vertex normals, for the preview and exports. */
 export interface ModelMesh extends SegmentMesh {
   readonly normals: Float32Array;
+}
+
+/** A model as the preview draws it: the model itself, or a lighter copy standing in for it. */
+export interface DisplayModel extends ModelMesh {
+  /** Triangles of the model it stands for (equal to its own when it is the model). */
+  readonly trianglesOf: number;
+  /** The simplifier's error estimate, mm (0 for the model itself). */
+  readonly errorMm: number;
 }
 
 /** The models' meshes, outside React state (large arrays). */
@@ -263,6 +276,21 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     } finally {
       set({ exporting: false });
     }
+  },
+
+  async displayCopies(maxTriangles) {
+    const shown = models;
+    const total = shown.reduce((n, m) => n + m.mesh.indices.length / 3, 0);
+    const budgets = shown.map((m) => Math.max(1, Math.floor((maxTriangles * m.mesh.indices.length) / 3 / total)));
+    const copies = await pool.displayCopies(
+      shown.map((m) => ({ positionsMm: m.mesh.positionsMm, indices: m.mesh.indices })),
+      budgets,
+    );
+    if (models !== shown) return undefined;
+    return shown.map((m, i) => {
+      const c = copies[i];
+      return { name: m.name, colorRgb: m.colorRgb, mesh: { positionsMm: c.positionsMm, indices: c.indices, frame: 'LPS' as const }, normals: c.normals, trianglesOf: c.trianglesOf, errorMm: c.errorMm };
+    });
   },
 
   previewShown(version) {

@@ -11,6 +11,7 @@ import { createWasmSurfaceKernel } from '../kernel/wasmSurfaceKernel';
 import type { LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
 import { surfaceDeviation } from '../core/mesh/deviation';
 import { vertexNormals } from '../core/mesh/normals';
+import { displayCopy } from '../core/mesh/displayCopy';
 import { exportMeshes } from '../core/export';
 import { meshTopology } from '../core/mesh/stats';
 import type { MeshTopology } from '../core/mesh/stats';
@@ -94,6 +95,14 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
     } else if (msg.type === 'topology') {
       const topology = meshTopology(msg.indices, msg.vertexCount);
       post({ type: 'topology', id: msg.id, topology }, transferable(topology.shellOf));
+    } else if (msg.type === 'display') {
+      const copies = await Promise.all(
+        msg.meshes.map(async (m, i) => {
+          const c = await displayCopy({ positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' }, { maxTriangles: msg.maxTriangles[i] });
+          return { positionsMm: c.mesh.positionsMm, indices: c.mesh.indices, normals: c.normals, trianglesOf: c.trianglesOf, errorMm: c.errorMm };
+        }),
+      );
+      post({ type: 'displayed', id: msg.id, copies }, copies.flatMap((c) => [...transferable(c.positionsMm), ...transferable(c.indices), ...transferable(c.normals)]));
     } else if (msg.type === 'export') {
       const meshes = msg.meshes.map((m) => ({ name: m.name, colorRgb: m.colorRgb, mesh: { positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' as const } }));
       const files = exportMeshes({ meshes, format: msg.format, frame: msg.frame, perSegment: msg.perSegment });

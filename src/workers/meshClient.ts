@@ -8,7 +8,7 @@ import type { HuRange } from '../core/segmentation/presets';
 import type { Volume } from '../core/volume/volume';
 import type { ExportFormat } from '../core/export';
 import type { MeshFrame } from '../core/mesh/mesh';
-import type { ExportMesh, KernelChoice, LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
+import type { DisplayArrays, ExportMesh, KernelChoice, LpsArrays, MeshRequest, MeshResponse } from './meshProtocol';
 
 export type ModelPhase = 'segment' | 'surface' | 'finish';
 
@@ -234,6 +234,15 @@ export class MeshWorkerPool {
       ? () => this.call(this.ensureWorkers()[this.size - 1], (id) => ({ type: 'deviation', id, before, after }), 'measured', [], undefined).then((m) => m.deviation)
       : undefined;
     return { result: f.result, normals: f.normals, selectedVoxels, keptVoxels, kernel: kernelName, parts, measureSmoothingDeviation };
+  }
+
+  /**
+   * Lighter copies of meshes for the screen, at most `maxTriangles[i]` triangles each, made in
+   * the last worker (the first may be writing an export meanwhile).
+   */
+  async displayCopies(meshes: readonly LpsArrays[], maxTriangles: readonly number[]): Promise<readonly DisplayArrays[]> {
+    const r = await this.call(this.ensureWorkers()[this.size - 1], (id) => ({ type: 'display', id, meshes, maxTriangles }), 'displayed', [], undefined);
+    return r.copies;
   }
 
   /**

@@ -61,6 +61,8 @@ export type MeshRequest =
   | { readonly type: 'warm'; readonly id: number }
   /** The two-sided deviation between the unsmoothed (`before`) and the finished (`after`) surface. */
   | { readonly type: 'deviation'; readonly id: number; readonly before: LpsArrays; readonly after: LpsArrays }
+  /** Lighter copies of the models for the screen (`displayCopy`), one budget of triangles each. */
+  | { readonly type: 'display'; readonly id: number; readonly meshes: readonly LpsArrays[]; readonly maxTriangles: readonly number[] }
   /** Writes the models as files (the core's exporters) and hands them back as Blobs. */
   | {
       readonly type: 'export';
@@ -70,6 +72,13 @@ export type MeshRequest =
       readonly frame: MeshFrame;
       readonly perSegment: boolean;
     };
+
+/** A display copy (see `displayCopy`): its mesh and normals, and what it stands in for. */
+export interface DisplayArrays extends LpsArrays {
+  readonly normals: Float32Array;
+  readonly trianglesOf: number;
+  readonly errorMm: number;
+}
 
 /** A model to export: its name and colour (for file names and colour-aware formats), LPS mm. */
 export interface ExportMesh extends LpsArrays {
@@ -92,6 +101,7 @@ export type MeshResponse =
   | { readonly type: 'written'; readonly id: number; readonly mesh?: LpsArrays }
   /** The finished model, with its vertex normals (LPS) for the preview. */
   | { readonly type: 'finished'; readonly id: number; readonly result: ModelResult; readonly normals: Float32Array }
+  | { readonly type: 'displayed'; readonly id: number; readonly copies: readonly DisplayArrays[] }
   /** Blobs are handles: the bytes are not copied to the page. */
   | { readonly type: 'exported'; readonly id: number; readonly files: readonly { readonly fileName: string; readonly blob: Blob }[] }
   | { readonly type: 'measured'; readonly id: number; readonly deviation: SurfaceDeviation }
