@@ -318,7 +318,7 @@ export function MprView() {
           >
             {(volume.modality === 'CT' ? RENDERINGS_CT : RENDERINGS_MR).map((r) => (
               <option key={r} value={r}>
-                {r.replace(/^(CT|MR)-/, '').replace('-', ' ')}
+                {r === 'MIP' ? 'MIP (maximum intensity)' : r.replace(/^(CT|MR)-/, '').replace('-', ' ')}
               </option>
             ))}
           </select>{' '}

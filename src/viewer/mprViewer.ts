@@ -76,10 +76,25 @@ export interface SegmentStyle {
   readonly opacity: number;
 }
 
-/** 3D renderings: Cornerstone's volume-rendering presets. */
-export type Rendering3d = 'CT-Bone' | 'CT-Soft-Tissue' | 'CT-Muscle' | 'MR-Default' | 'MR-T2-Brain';
-export const RENDERINGS_CT: readonly Rendering3d[] = ['CT-Bone', 'CT-Soft-Tissue', 'CT-Muscle'];
-export const RENDERINGS_MR: readonly Rendering3d[] = ['MR-Default', 'MR-T2-Brain'];
+/**
+ * 3D renderings: Cornerstone's volume-rendering presets, and a maximum-intensity projection
+ * ('MIP': each pixel the brightest value along its ray, grey from black to white over a window).
+ */
+export type Rendering3d = 'CT-Bone' | 'CT-Soft-Tissue' | 'CT-Muscle' | 'MR-Default' | 'MR-T2-Brain' | 'MIP';
+export const RENDERINGS_CT: readonly Rendering3d[] = ['CT-Bone', 'CT-Soft-Tissue', 'CT-Muscle', 'MIP'];
+export const RENDERINGS_MR: readonly Rendering3d[] = ['MR-Default', 'MR-T2-Brain', 'MIP'];
+/** The MIP's grey ramp on CT, HU: fat and air black, soft tissue dark, contrast and bone bright. */
+const MIP_WINDOW_CT = { lo: -100, hi: 1100 };
+
+/** The parts of vtk.js's volume actor that a MIP changes (Cornerstone's 3D viewport ignores setBlendMode). */
+interface VolumeActorParts {
+  getMapper(): { setBlendMode(mode: number): void } | null;
+  getProperty(): {
+    setShade(on: boolean): void;
+    getRGBTransferFunction(i: number): { removeAllPoints(): void; addRGBPoint(x: number, r: number, g: number, b: number): void };
+    getScalarOpacity(i: number): { removeAllPoints(): void; addPoint(x: number, y: number): void };
+  };
+}
 export const MPR_ORIENTATIONS: readonly MprOrientation[] = ['axial', 'sagittal', 'coronal'];
 
 /** Crosshair line colours per view (the colour of the view the line comes from). */
@@ -259,7 +274,11 @@ export class MprViewer {
    * `gate` before each, so the caller can hold it back while something more urgent runs: on
    * software WebGL each step takes a large share of a second.
    */
+  /** The window `show` was given (the MIP of a non-CT volume spans it). */
+  private firstWindow?: { center: number; width: number };
+
   async show(volume: Volume, window: { center: number; width: number }, gate: () => Promise<void> = async () => {}): Promise<void> {
+    this.firstWindow = window;
     await gate();
     await initCornerstone();
     await gate();
@@ -472,13 +491,38 @@ export class MprViewer {
     return this.shown3d;
   }
 
-  /** The 3D view's rendering preset. */
+  /** The 3D view's rendering: a preset, or the maximum-intensity projection. */
   setRendering(rendering: Rendering3d): void {
     this.rendering3d = rendering;
     const viewport = this.engine?.getViewport(`volume3d-${this.id}`) as Types.IVolumeViewport | undefined;
-    if (!viewport) return;
-    viewport.setProperties({ preset: rendering });
+    const actor = viewport?.getDefaultActor()?.actor as unknown as VolumeActorParts | undefined;
+    if (!viewport || !actor) return;
+    if (rendering === 'MIP') {
+      const { lo, hi } = this.mipWindow();
+      actor.getMapper()?.setBlendMode(Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
+      const property = actor.getProperty();
+      property.setShade(false);
+      const colour = property.getRGBTransferFunction(0);
+      colour.removeAllPoints();
+      colour.addRGBPoint(lo, 0, 0, 0);
+      colour.addRGBPoint(hi, 1, 1, 1);
+      // Opaque above the ramp's start: the pixel is the grey of the brightest value on its ray.
+      const opacity = property.getScalarOpacity(0);
+      opacity.removeAllPoints();
+      opacity.addPoint(lo, 0);
+      opacity.addPoint(lo + (hi - lo) / 100, 1);
+    } else {
+      actor.getMapper()?.setBlendMode(Enums.BlendModes.COMPOSITE);
+      viewport.setProperties({ preset: rendering });
+    }
     viewport.render();
+  }
+
+  /** The values the MIP's grey ramp spans: fixed HU on CT, the volume's own window otherwise. */
+  private mipWindow(): { lo: number; hi: number } {
+    if (this.shown?.volume.modality === 'CT') return MIP_WINDOW_CT;
+    const w = this.firstWindow ?? { center: 0, width: 1 };
+    return { lo: w.center - w.width / 2, hi: w.center + w.width / 2 };
   }
 
   /** Re-fits the viewports after their elements changed size. */

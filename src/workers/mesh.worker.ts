@@ -94,7 +94,7 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
       post({ type: 'measured', id: msg.id, deviation: surfaceDeviation(lps(msg.before), lps(msg.after)) });
     } else if (msg.type === 'topology') {
       const topology = meshTopology(msg.indices, msg.vertexCount);
-      post({ type: 'topology', id: msg.id, topology }, transferable(topology.shellOf));
+      post({ type: 'topology', id: msg.id, topology }, [...transferable(topology.shellOf), ...transferable(topology.referenced)]);
     } else if (msg.type === 'display') {
       const copies = await Promise.all(
         msg.meshes.map(async (m, i) => {

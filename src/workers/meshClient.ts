@@ -221,7 +221,7 @@ export class MeshWorkerPool {
     if (separateTopology) {
       const vertexCount = mesh.positionsMm.length / 3;
       this.call(workers[1], (id) => ({ type: 'topology', id, indices: mesh.indices, vertexCount }), 'topology', [], signal).then(
-        ({ topology }) => workers[0].postMessage({ type: 'topology-for', id: finishId, topology } satisfies MeshRequest, [topology.shellOf.buffer]),
+        ({ topology }) => workers[0].postMessage({ type: 'topology-for', id: finishId, topology } satisfies MeshRequest, [topology.shellOf.buffer, topology.referenced.buffer]),
         // Cancelled, or it failed: the finishing worker computes the topology itself.
         () => workers[0].postMessage({ type: 'topology-for', id: finishId } satisfies MeshRequest),
       );

@@ -64,6 +64,34 @@ describe('axial, sagittal and coronal views (Cornerstone3D)', () => {
     await page.mouse.move(vb.x + vb.width * 0.8, vb.y + vb.height * 0.5, { steps: 10 });
     await page.mouse.up();
     await expect.poll(() => changed(soft), { timeout: 20_000 }).toBeGreaterThan(0.02);
+    // The maximum-intensity projection: every ray through the head crosses the skull (1000 HU,
+    // near the top of the MIP's −100…1100 HU ramp), so the head's outline fills with one flat
+    // near-white grey (R = G = B), where the volume renderings draw lit, shaded surfaces.
+    // (This phantom cannot tell a MIP from an opaque first-hit rendering: its brightest tissue is
+    // its outermost. What it checks is the picture: flat grey at the skull's level on the ramp.)
+    const look = async (): Promise<{ lit: number; flat: number; tinted: number; medianGrey: number }> => {
+      const { rgba } = await canvasPixels(page.getByTestId('mpr-volume3d'));
+      const greys: number[] = [];
+      let flat = 0;
+      let tinted = 0;
+      for (let i = 0; i < rgba.length; i += 4) {
+        const hi = Math.max(rgba[i], rgba[i + 1], rgba[i + 2]);
+        if (hi < 32) continue;
+        greys.push(hi);
+        if (hi >= 224) flat++;
+        if (hi - Math.min(rgba[i], rgba[i + 1], rgba[i + 2]) > 12) tinted++;
+      }
+      const lit = Math.max(1, greys.length);
+      return { lit: greys.length / (rgba.length / 4), flat: flat / lit, tinted: tinted / lit, medianGrey: greys.sort((a, b) => a - b)[greys.length >> 1] ?? 0 };
+    };
+    const rendered = await look();
+    await page.getByRole('combobox', { name: '3D rendering' }).selectOption('MIP');
+    await expect.poll(async () => (await look()).flat, { timeout: 30_000 }).toBeGreaterThan(0.9);
+    const mip = await look();
+    expect(mip.lit).toBeGreaterThan(0.3); // the head's outline, as seen from the front
+    expect(mip.tinted).toBeLessThan(0.01);
+    expect(Math.abs(mip.medianGrey - (255 * (1000 + 100)) / 1200)).toBeLessThanOrEqual(4); // 1000 HU on −100…1100
+    expect(rendered.flat).toBeLessThan(0.8); // the shaded rendering before was not flat
     await page.getByRole('combobox', { name: '3D rendering' }).selectOption('CT-Bone');
 
     // Under the cursor: the LPS position and the voxel value, checked against the phantom's own

@@ -91,6 +91,8 @@ export interface MeshTopology {
   readonly shells: number;
   /** Per triangle, its shell (shells numbered by their lowest triangle), or −1 for a repeated-index triangle. */
   readonly shellOf: Int32Array;
+  /** Per vertex, 1 when a triangle uses it. */
+  readonly referenced: Uint8Array;
 }
 
 function checkIndices(idx: ArrayLike<number>, nV: number): void {
@@ -205,6 +207,7 @@ export function meshTopology(idx: Uint32Array, vertexCount: number): MeshTopolog
     inconsistentlyOrientedEdges: inconsistent,
     shells,
     shellOf,
+    referenced,
   };
 }
 
@@ -224,9 +227,8 @@ export function meshStats(mesh: TriangleMesh, topology?: MeshTopology): MeshStat
   const nT = idx.length / 3;
 
   // --- Per-triangle geometry, bbox, degenerate triangles, volumes per shell -----------------
-  const referenced = new Uint8Array(nV);
   const shellVolumesMm3 = new Array<number>(topo.shells).fill(0);
-  const { shellOf } = topo;
+  const { shellOf, referenced } = topo;
   let degenerate = 0;
   let area = 0;
   let volume = 0;
@@ -234,9 +236,6 @@ export function meshStats(mesh: TriangleMesh, topology?: MeshTopology): MeshStat
     const a = idx[3 * t];
     const b = idx[3 * t + 1];
     const c = idx[3 * t + 2];
-    referenced[a] = 1;
-    referenced[b] = 1;
-    referenced[c] = 1;
     const ax = pos[3 * a], ay = pos[3 * a + 1], az = pos[3 * a + 2];
     const e1x = pos[3 * b] - ax, e1y = pos[3 * b + 1] - ay, e1z = pos[3 * b + 2] - az;
     const e2x = pos[3 * c] - ax, e2y = pos[3 * c + 1] - ay, e2z = pos[3 * c + 2] - az;

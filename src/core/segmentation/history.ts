@@ -38,8 +38,18 @@ export class EditHistory {
     this.maxSteps = options.maxSteps ?? 200;
   }
 
-  /** Records a step that has just been applied; the redo list is dropped. */
+  /**
+   * Records a step that has just been applied; the redo list is dropped. A recolour right after
+   * a recolour of the same segment (a colour picker reports every colour the pointer passes)
+   * joins it: one undo step and one recipe step, from the colour before the first to the last.
+   */
   record(step: Step, outcome: StepOutcome): void {
+    const previous = this.done[this.done.length - 1];
+    if (!this.undone.length && previous && isRecolour(step) && isRecolour(previous.step) && previous.step.label === step.label) {
+      this.done[this.done.length - 1] = { step, outcome: { deltas: [], segmentsBefore: previous.outcome.segmentsBefore, segmentsAfter: outcome.segmentsAfter }, bytes: previous.bytes };
+      this.log[this.log.length - 1] = step;
+      return;
+    }
     const bytes = ENTRY_OVERHEAD + outcome.deltas.reduce((n, d) => n + d.runs.byteLength, 0);
     for (const e of this.undone.splice(0)) this.held -= e.bytes;
     this.done.push({ step, outcome, bytes });
@@ -117,3 +127,6 @@ export class EditHistory {
     this.held = 0;
   }
 }
+
+/** A step that changes only a segment's colour. */
+const isRecolour = (s: Step): s is Extract<Step, { op: 'update-segment' }> => s.op === 'update-segment' && s.colorRgb !== undefined && s.name === undefined;

@@ -16,6 +16,8 @@ export class VolumeAssembler {
   private readonly sliceSize: number;
   private readonly pending = new Map<number, Int16Array | Float32Array>();
   private readonly refs: number[];
+  /** Per source slice, the output slices made from it (resampled stacks). */
+  private readonly outputsOf: number[][];
   /** Per output slice: 1 once its values are in the volume. */
   readonly sliceReady: Uint8Array;
   private received = 0;
@@ -40,11 +42,15 @@ export class VolumeAssembler {
     if (useShared) this.shared = this.voxels;
     this.fill = paddingFill(plan.modality);
     this.refs = plan.sources.map(() => 0);
+    this.outputsOf = plan.sources.map(() => []);
     this.sliceReady = new Uint8Array(nz);
-    if (plan.outputs) for (const o of plan.outputs) {
+    plan.outputs?.forEach((o, k) => {
       this.refs[o.a]++;
-      if (o.b !== o.a) this.refs[o.b]++;
-    }
+      this.outputsOf[o.a].push(k);
+      if (o.b === o.a) return;
+      this.refs[o.b]++;
+      this.outputsOf[o.b].push(k);
+    });
   }
 
   get sourcesReceived(): number {
@@ -89,15 +95,17 @@ export class VolumeAssembler {
       return;
     }
     this.pending.set(index, values);
-    outputs.forEach((o, k) => {
-      if (this.sliceReady[k] || (o.a !== index && o.b !== index)) return;
+    // Only the output slices made from this source (each uses one or two).
+    for (const k of this.outputsOf[index]) {
+      const o = outputs[k];
+      if (this.sliceReady[k]) continue;
       const a = this.pending.get(o.a);
       const b = this.pending.get(o.b);
-      if (!a || !b) return;
+      if (!a || !b) continue;
       this.writeOutput(k, a, b, o.a, o.b, o.t);
       this.sliceReady[k] = 1;
       for (const s of o.a === o.b ? [o.a] : [o.a, o.b]) if (--this.refs[s] === 0) this.pending.delete(s);
-    });
+    }
   }
 
   /** Int16 values turned out not to fit (e.g. unsigned 16-bit MR): continue in Float32. */

@@ -190,6 +190,36 @@ describe('undo and redo', () => {
     expect(history.canRedo).toBe(false);
   });
 
+  it('recolours one after another (a colour picker being dragged) are one undo step and one recipe step', () => {
+    const vol = volume();
+    const seg = emptySegmentation(vol);
+    const history = new EditHistory();
+    const record = (step: Step): void => history.record(step, applyStep(seg, vol, step));
+    record({ op: 'add-segment', segment: { label: 1, name: 'Bone', colorRgb: [230, 220, 200] } });
+    record({ op: 'add-segment', segment: { label: 2, name: 'Vessel', colorRgb: [200, 40, 40] } });
+    for (let r = 0; r < 30; r++) record({ op: 'update-segment', label: 1, colorRgb: [r, 100, 200] });
+    expect(history.undoSteps).toBe(3);
+    expect(history.steps[2]).toEqual({ op: 'update-segment', label: 1, colorRgb: [29, 100, 200] });
+    expect(seg.segments[0].colorRgb).toEqual([29, 100, 200]);
+    history.undo(seg, vol);
+    expect(seg.segments[0].colorRgb).toEqual([230, 220, 200]); // the colour before the first
+    history.redo(seg, vol);
+    expect(seg.segments[0].colorRgb).toEqual([29, 100, 200]);
+    // Another segment's colour, a rename, or anything between starts a new step.
+    record({ op: 'update-segment', label: 2, colorRgb: [0, 0, 255] });
+    record({ op: 'update-segment', label: 1, name: 'Skull' });
+    record({ op: 'update-segment', label: 1, colorRgb: [1, 2, 3] });
+    expect(history.undoSteps).toBe(6);
+    // After an undo, a recolour does not join the step before the undone one.
+    history.undo(seg, vol);
+    record({ op: 'update-segment', label: 1, colorRgb: [4, 5, 6] });
+    expect(history.undoSteps).toBe(6);
+    record({ op: 'update-segment', label: 1, colorRgb: [7, 8, 9] });
+    expect(history.undoSteps).toBe(6);
+    history.undo(seg, vol);
+    expect(seg.segments[0]).toMatchObject({ name: 'Skull', colorRgb: [29, 100, 200] });
+  });
+
   it('keeps 50+ steps on a 192×192×120 labelmap in under 2 MB (full copies would take 62 × 4.4 MB)', () => {
     const n = 192;
     const nz = 120;
