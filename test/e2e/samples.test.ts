@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { type BrowserSession, canvasPixels, channel, openBrowser, screenshotPath } from './browser';
 
 /** Grey levels of the slice canvas (R channel; the canvas is greyscale). */
@@ -41,6 +41,32 @@ describe('bundled samples in the built app', () => {
     expect(count((g) => g === 0)).toBeGreaterThan(0.1);
     expect(count((g) => g === 255)).toBeGreaterThan(0.02);
     expect(count((g) => g >= 110 && g <= 145)).toBeGreaterThan(0.2);
+
+    // A 1280 × 720 screen: nothing wider than the window, the slice and the three views drawn
+    // at a usable size, each control within reach (scrolling down only).
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    for (const id of ['slice-canvas', 'mpr-axial', 'mpr-sagittal', 'mpr-coronal']) {
+      const box = (await page.getByTestId(id).boundingBox())!;
+      expect(box.width, id).toBeGreaterThan(200);
+      expect(box.height, id).toBeGreaterThan(150);
+      expect(box.x + box.width, id).toBeLessThanOrEqual(1280);
+    }
+    const controls: [string, Locator][] = [
+      ['Create model', page.getByRole('button', { name: 'Create model' })],
+      ['Add segment', page.getByRole('button', { name: 'Add segment' })],
+      ['Open files', page.getByText('Open files…')], // labels of the file inputs, styled as buttons
+      ['Open folder', page.getByText('Open folder…')],
+    ];
+    for (const [name, control] of controls) {
+      await control.scrollIntoViewIfNeeded();
+      const box = (await control.boundingBox())!;
+      expect(box.x + box.width, name).toBeLessThanOrEqual(1280);
+      expect(await control.isVisible(), name).toBe(true);
+    }
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('ct-phantom-1280x720') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     expect(browser.errors).toEqual([]);
   });
 
