@@ -1,4 +1,5 @@
-import { checkMm, checkSpacing, reachVoxels, withinDistance, type WithinOptions } from './distance';
+import { checkMm, checkSpacing, reachVoxels } from './distance';
+import { withinDistance, type WithinOptions } from './within';
 import { boundingBox, checkGrid, outputMask, type LabelGrid, type VoxelBox } from './grid';
 import { stampCostRatio, stampWithin } from './stamp';
 

@@ -1,10 +1,11 @@
-import { reachVoxels, squaredLimit, type WithinOptions } from './distance';
+import { reachVoxels, squaredLimit } from './distance';
+import type { WithinOptions } from './within';
 import type { LabelGrid } from './grid';
 import { forEachRowRun, forEachRun, wordsOf } from './bytes';
 
 /**
  * "Within r mm of a source voxel" by stamping runs: the second engine behind margins, hollowing,
- * opening and closing (the first is the lower-envelope one, `withinDistance` in distance.ts).
+ * opening and closing (the first is the lower-envelope one, `withinDistance` in within.ts).
  * Both are exact (voxel centre to voxel centre, anisotropic spacing, the same tolerance); they
  * differ in what their time grows with. This one's grows with the sources' surface times the
  * number of row offsets in the ball, so it wins for the radii of everyday editing (a few mm);

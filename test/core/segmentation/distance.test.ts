@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  withinDistance,
-  reachVoxels,
-  signedDistanceMm,
-  squaredDistanceMm,
-  squaredLimit,
-} from '../../../src/core/segmentation/distance';
+import { reachVoxels, signedDistanceMm, squaredDistanceMm, squaredLimit } from '../../../src/core/segmentation/distance';
+import { withinDistance } from '../../../src/core/segmentation/within';
 import { boundingBox, type LabelGrid } from '../../../src/core/segmentation/grid';
 import { stampWithin } from '../../../src/core/segmentation/stamp';
 import { rng } from '../../helpers/syntheticSeries';
