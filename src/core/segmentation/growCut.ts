@@ -153,52 +153,56 @@ export function growFromSeeds(voxels: VoxelArray, grid: LabelGrid, seeds: Uint8A
   const nxy = nx * ny;
   let maxStep = canRefine ? prev.maxStep : 0;
 
+  /**
+   * Each row of the box: its first voxel in the volume (`src`), in the padded layout (`dst`)
+   * and in the box's own layout (`s`); the row is `bx` voxels long in all three.
+   */
+  const forEachRow = (row: (src: number, dst: number, s: number) => void): void => {
+    for (let k = 0, s = 0; k < bz; k++) {
+      for (let j = 0; j < by; j++, s += bx) row(min[0] + (min[1] + j) * nx + (min[2] + k) * nxy, 1 + (j + 1) * px + (k + 1) * pxy, s);
+    }
+  };
+
   if (canRefine) {
     // Only the added seed voxels start a search.
-    let s = 0;
-    for (let k = 0; k < bz; k++) {
-      for (let j = 0; j < by; j++) {
-        const src = min[0] + (min[1] + j) * nx + (min[2] + k) * nxy;
-        const dst = 1 + (j + 1) * px + (k + 1) * pxy;
-        for (let i = 0; i < bx; i++, s++) {
-          const seed = seeds[src + i];
-          if (seed === 0 || boxSeeds[s] !== 0) continue;
-          boxSeeds[s] = seed;
-          costs[dst + i] = 0;
-          labels[dst + i] = seed;
-          queued.push(dst + i);
-        }
+    forEachRow((src, dst, s) => {
+      for (let i = 0; i < bx; i++) {
+        const seed = seeds[src + i];
+        if (seed === 0 || boxSeeds[s + i] !== 0) continue;
+        boxSeeds[s + i] = seed;
+        costs[dst + i] = 0;
+        labels[dst + i] = seed;
+        queued.push(dst + i);
       }
-    }
+    });
   } else {
     // Copy values and seeds into box layouts; set up costs and the initial queue.
     costs.fill(integerCosts ? -1 : -Infinity);
     const unreached = integerCosts ? UNREACHED : Infinity;
     let minValue = Infinity;
     let maxValue = -Infinity;
-    let s = 0;
-    for (let k = 0; k < bz; k++) {
-      for (let j = 0; j < by; j++) {
-        const src = min[0] + (min[1] + j) * nx + (min[2] + k) * nxy;
-        const dst = 1 + (j + 1) * px + (k + 1) * pxy;
-        for (let i = 0; i < bx; i++, s++) {
-          const p = dst + i;
-          const value = voxels[src + i];
-          values[p] = value;
-          if (value < minValue) minValue = value;
-          if (value > maxValue) maxValue = value;
-          const seed = seeds[src + i];
-          boxSeeds[s] = seed;
-          if (seed !== 0) {
-            costs[p] = 0;
-            labels[p] = seed;
-            queued.push(p);
-          } else {
-            costs[p] = unreached;
-          }
+    forEachRow((src, dst, s) => {
+      let lo = minValue; // locals in the voxel loop, not the closure's variables
+      let hi = maxValue;
+      for (let i = 0; i < bx; i++) {
+        const p = dst + i;
+        const value = voxels[src + i];
+        values[p] = value;
+        if (value < lo) lo = value;
+        if (value > hi) hi = value;
+        const seed = seeds[src + i];
+        boxSeeds[s + i] = seed;
+        if (seed !== 0) {
+          costs[p] = 0;
+          labels[p] = seed;
+          queued.push(p);
+        } else {
+          costs[p] = unreached;
         }
       }
-    }
+      minValue = lo;
+      maxValue = hi;
+    });
     maxStep = maxValue - minValue + Math.max(...steps);
   }
 
@@ -210,13 +214,7 @@ export function growFromSeeds(voxels: VoxelArray, grid: LabelGrid, seeds: Uint8A
 
   const out = options.into ?? new Uint8Array(nx * ny * nz);
   if (options.into) out.fill(0);
-  for (let k = 0; k < bz; k++) {
-    for (let j = 0; j < by; j++) {
-      const dstRow = min[0] + (min[1] + j) * nx + (min[2] + k) * nxy;
-      const srcRow = 1 + (j + 1) * px + (k + 1) * pxy;
-      out.set(labels.subarray(srcRow, srcRow + bx), dstRow);
-    }
-  }
+  forEachRow((volumeRow, paddedRow) => out.set(labels.subarray(paddedRow, paddedRow + bx), volumeRow));
   return {
     labels: out,
     box,
