@@ -271,7 +271,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
       milestone('export-written');
       return files;
     } catch (e) {
-      set({ exportError: `Export failed: ${describe(e)}` });
+      set({ exportError: isCancelled(e) ? 'The export was cancelled (a model build was cancelled meanwhile).' : `Export failed: ${describe(e)}` });
       return [];
     } finally {
       set({ exporting: false });

@@ -63,6 +63,7 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
       if (scan.preferredStackId) await get().loadStack(scan.preferredStackId);
       else set({ status: 'ready', progress: undefined });
     } catch (e) {
+      if (signal !== controller?.signal) return; // a newer open or load has taken over
       set(isCancelled(e) ? { status: 'idle', progress: undefined } : { status: 'error', error: describe(e), progress: undefined });
     }
   },
@@ -90,6 +91,7 @@ export const useStudyStore = create<StudyState>()((set, get) => ({
       milestone('volume-ready');
       set({ status: 'ready', volumeId: registerVolume(volume), preview: undefined, progress: undefined });
     } catch (e) {
+      if (signal !== controller?.signal) return; // a newer open or load has taken over
       set(isCancelled(e) ? { status: 'ready', preview: undefined, progress: undefined } : { status: 'error', error: describe(e), preview: undefined, progress: undefined });
     }
   },

@@ -62,6 +62,8 @@ const isShared = (a: ArrayBufferView): boolean => typeof SharedArrayBuffer !== '
 export class MeshWorkerPool {
   private workers: Worker[] = [];
   private nextId = 1;
+  /** Aborted when the workers are terminated: every request still waiting on them then rejects. */
+  private lifetime = new AbortController();
 
   constructor(readonly size = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2))) {}
 
@@ -81,9 +83,16 @@ export class MeshWorkerPool {
     return Promise.all(workers.map((w) => this.call(w, (id) => ({ type: 'warm', id }), 'warmed', [], undefined))).then(() => undefined);
   }
 
+  /**
+   * Terminates the workers. Requests still waiting on them (an export, a deviation, a display
+   * copy: whatever a cancel or a crash cut short) reject as cancelled instead of waiting forever.
+   */
   dispose(): void {
     for (const w of this.workers) w.terminate();
     this.workers = [];
+    const ended = this.lifetime;
+    this.lifetime = new AbortController();
+    ended.abort();
   }
 
   /** One request to one worker; progress messages go to `onProgress`. */
@@ -96,11 +105,14 @@ export class MeshWorkerPool {
     onProgress?: (done: number, total: number) => void,
   ): Promise<Extract<MeshResponse, { type: T }>> {
     const id = this.nextId++;
+    const ended = this.lifetime.signal;
     return workerRequest<MeshResponse, T>(w, id, request(id), expect, {
       transfer,
-      signal,
+      signal: signal ? AbortSignal.any([signal, ended]) : ended,
       name: 'mesh worker',
-      onAbort: () => this.dispose(),
+      // A cancel or a crash of this request ends every worker; when the workers have ended
+      // already (another request's cancel), there is nothing more to do.
+      onAbort: () => ended.aborted || this.dispose(),
       onInterim: (m) => m.type === 'progress' && (onProgress?.(m.done, m.total), true),
     });
   }
