@@ -87,3 +87,9 @@ export function outputMask(grid: Pick<LabelGrid, 'dimensions'>, into: Uint8Array
   if (clear) into.fill(0);
   return into;
 }
+
+/** `box` grown by `r[a]` voxels along each axis a, clipped to the grid (lo inclusive, hi exclusive). */
+export const padBox = (box: VoxelBox, r: readonly number[], grid: Pick<LabelGrid, 'dimensions'>): { lo: number[]; hi: number[] } => ({
+  lo: [0, 1, 2].map((a) => Math.max(0, box.min[a] - r[a])),
+  hi: [0, 1, 2].map((a) => Math.min(grid.dimensions[a], box.max[a] + r[a])),
+});
