@@ -4,6 +4,7 @@ import { DEGENERATE_AREA_MM2, meshStats } from './stats';
 import { edgeGroups } from './edges';
 import { surfaceDeviation } from './deviation';
 import { crossingTrianglePairs } from './crossings';
+import { compactMesh } from './compact';
 import type { SurfaceDeviation } from './deviation';
 
 /**
@@ -344,29 +345,6 @@ function judge(out: Uint32Array, pos: Float32Array, inputPos: Float32Array, inpu
   return { vertices: bad, reasons, shellsToLock };
 }
 
-/** Drops unreferenced vertices; indices renumbered in order of first use. */
-function compact(positions: Float32Array, indices: Uint32Array, frame: TriangleMesh['frame']): TriangleMesh & { readonly map: Int32Array } {
-  const nV = positions.length / 3;
-  const map = new Int32Array(nV).fill(-1);
-  let n = 0;
-  const outIdx = new Uint32Array(indices.length);
-  for (let i = 0; i < indices.length; i++) {
-    const v = indices[i];
-    if (map[v] < 0) map[v] = n++;
-    outIdx[i] = map[v];
-  }
-  const outPos = new Float32Array(3 * n);
-  for (let v = 0; v < nV; v++) {
-    const m = map[v];
-    if (m >= 0) {
-      outPos[3 * m] = positions[3 * v];
-      outPos[3 * m + 1] = positions[3 * v + 1];
-      outPos[3 * m + 2] = positions[3 * v + 2];
-    }
-  }
-  return { positionsMm: outPos, indices: outIdx, frame, map };
-}
-
 /** Locks the vertices and their input neighbourhood `rings` edges deep. */
 function lockAround(lock: Uint8Array, seeds: Iterable<number>, rings: number, topo: Topology): void {
   let front = [...new Set(seeds)];
@@ -399,7 +377,7 @@ export async function decimateMesh(mesh: TriangleMesh, opts: DecimationOptions):
   if (maxErrorMm !== undefined && !measure) throw new RangeError('maxErrorMm needs measureDeviation');
   await MeshoptSimplifier.ready;
 
-  const original = compact(mesh.positionsMm, mesh.indices, mesh.frame);
+  const original = compactMesh(mesh.positionsMm, mesh.indices, mesh.frame);
   inputTopology(original.indices, original.positionsMm); // throws unless a closed 2-manifold
   const trianglesBefore = original.indices.length / 3;
   const verticesBefore = original.positionsMm.length / 3;
@@ -441,7 +419,7 @@ export async function decimateMesh(mesh: TriangleMesh, opts: DecimationOptions):
           for (const sh of verdict.shellsToLock) for (let v = 0; v < lock.length; v++) if (topo.vertexShell[v] === sh) lock[v] = 1;
           continue;
         }
-        const candidate = compact(pos, out, mesh.frame);
+        const candidate = compactMesh(pos, out, mesh.frame);
         if (maxErrorMm !== undefined && surfaceDeviation(original, candidate).maxMm > maxErrorMm) {
           reject('deviation over maxErrorMm');
           break; // locks do not help here: take a smaller step

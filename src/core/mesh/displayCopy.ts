@@ -1,6 +1,7 @@
 import { MeshoptSimplifier } from 'meshoptimizer/simplifier';
 import type { TriangleMesh } from './mesh';
 import { vertexNormals } from './normals';
+import { compactMesh } from './compact';
 
 /** A lighter stand-in of a mesh, for the screen only. */
 export interface DisplayCopy {
@@ -30,23 +31,8 @@ export async function displayCopy(mesh: TriangleMesh, options: { readonly maxTri
   if (trianglesOf <= maxTriangles) return { mesh, normals: vertexNormals(mesh), trianglesOf, errorMm: 0 };
   await MeshoptSimplifier.ready;
   const [kept, errorMm] = MeshoptSimplifier.simplify(mesh.indices, mesh.positionsMm, 3, 3 * maxTriangles, maxErrorMm, ['ErrorAbsolute']);
-  // Only the vertices the kept triangles use, renumbered in order of first use.
-  const map = new Int32Array(mesh.positionsMm.length / 3).fill(-1);
-  const indices = new Uint32Array(kept.length);
-  let vertices = 0;
-  for (let i = 0; i < kept.length; i++) {
-    const v = kept[i];
-    if (map[v] < 0) map[v] = vertices++;
-    indices[i] = map[v];
-  }
-  const positionsMm = new Float32Array(vertices * 3);
-  for (let v = 0; v < map.length; v++) {
-    const m = map[v];
-    if (m < 0) continue;
-    positionsMm[3 * m] = mesh.positionsMm[3 * v];
-    positionsMm[3 * m + 1] = mesh.positionsMm[3 * v + 1];
-    positionsMm[3 * m + 2] = mesh.positionsMm[3 * v + 2];
-  }
-  const copy: TriangleMesh = { positionsMm, indices, frame: mesh.frame };
+  // Only the vertices the kept triangles use.
+  const { positionsMm, indices, frame } = compactMesh(mesh.positionsMm, kept, mesh.frame);
+  const copy: TriangleMesh = { positionsMm, indices, frame };
   return { mesh: copy, normals: vertexNormals(copy), trianglesOf, errorMm };
 }
