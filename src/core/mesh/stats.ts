@@ -95,16 +95,9 @@ export interface MeshTopology {
   readonly referenced: Uint8Array;
 }
 
-function checkIndices(idx: ArrayLike<number>, nV: number): void {
-  if (idx.length % 3 !== 0) throw new RangeError(`indices length ${idx.length} is not a multiple of 3`);
-  for (let c = 0; c < idx.length; c++) {
-    if (idx[c] >= nV) throw new RangeError(`triangle ${(c / 3) | 0} references vertex ${idx[c]} but the mesh has ${nV} vertices`);
-  }
-}
-
 /** The index-only part of `meshStats` (see `MeshTopology`). */
 export function meshTopology(idx: Uint32Array, vertexCount: number): MeshTopology {
-  checkIndices(idx, vertexCount);
+  if (idx.length % 3 !== 0) throw new RangeError(`indices length ${idx.length} is not a multiple of 3`);
   const nV = vertexCount;
   const nT = idx.length / 3;
   const nH = idx.length; // half-edge h = 3t + k runs from corner k to corner (k+1) % 3 of triangle t
@@ -116,6 +109,9 @@ export function meshTopology(idx: Uint32Array, vertexCount: number): MeshTopolog
     const a = idx[3 * t];
     const b = idx[3 * t + 1];
     const c = idx[3 * t + 2];
+    if (a >= nV || b >= nV || c >= nV) {
+      throw new RangeError(`triangle ${t} references vertex ${Math.max(a, b, c)} but the mesh has ${nV} vertices`);
+    }
     referenced[a] = 1;
     referenced[b] = 1;
     referenced[c] = 1;
