@@ -204,13 +204,4 @@ export class ModelScene {
       this.onFrame?.();
     });
   }
-
-  dispose(): void {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.controls.dispose();
-    this.setModels([]);
-    this.warmMesh?.geometry.dispose();
-    this.warmMaterial.dispose();
-    this.renderer.dispose();
-  }
 }

@@ -80,7 +80,7 @@ export interface ModelState {
    * Lighter copies of the current models for the screen, `maxTriangles` in all (shared by their
    * sizes), made in a worker; undefined if the models changed meanwhile.
    */
-  displayCopies(maxTriangles: number): Promise<readonly DisplayModel[] | undefined>;
+  displayCopies(maxTriangles: number): Promise<readonly ModelMesh[] | undefined>;
   /**
    * The preview has drawn the models of `version`: work that was held back so as not to compete
    * with that first frame (measuring the smoothing's deviation) starts now.
@@ -98,14 +98,6 @@ let controller: AbortController | undefined;
 /** A built model's mesh (LPS mm) with its vertex normals, for the preview and exports. */
 export interface ModelMesh extends SegmentMesh {
   readonly normals: Float32Array;
-}
-
-/** A model as the preview draws it: the model itself, or a lighter copy standing in for it. */
-export interface DisplayModel extends ModelMesh {
-  /** Triangles of the model it stands for (equal to its own when it is the model). */
-  readonly trianglesOf: number;
-  /** The simplifier's error estimate, mm (0 for the model itself). */
-  readonly errorMm: number;
 }
 
 /** The models' meshes, outside React state (large arrays). */
@@ -289,7 +281,7 @@ export const useModelStore = create<ModelState>()((set, get) => ({
     if (models !== shown) return undefined;
     return shown.map((m, i) => {
       const c = copies[i];
-      return { name: m.name, colorRgb: m.colorRgb, mesh: { positionsMm: c.positionsMm, indices: c.indices, frame: 'LPS' as const }, normals: c.normals, trianglesOf: c.trianglesOf, errorMm: c.errorMm };
+      return { name: m.name, colorRgb: m.colorRgb, mesh: { positionsMm: c.positionsMm, indices: c.indices, frame: 'LPS' as const }, normals: c.normals };
     });
   },
 

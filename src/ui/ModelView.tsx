@@ -69,7 +69,7 @@ export function ModelView() {
     if (!scene) return;
     // Frames count as showing this version once its models (or their copies) are in the scene.
     shownVersion.current = -1;
-    const show = (list: readonly (ModelMesh & { normals?: Float32Array })[]): void => {
+    const show = (list: readonly ModelMesh[]): void => {
       const { opacity: all, modelOpacity: each } = useModelStore.getState();
       scene.setModels(list.map((m) => ({ ...m, opacity: each[m.name] ?? all })));
       if (list.length) shownVersion.current = version;

@@ -268,15 +268,15 @@ export class MprViewer {
     }
   }
 
+  /** The window `show` was given (the MIP of a non-CT volume spans it). */
+  private firstWindow?: { center: number; width: number };
+
   /**
    * Shows `volume` in the three viewports with a window (centre/width in the volume's units).
    * The set-up goes in steps (contexts, the volume's texture, tools and first render) and awaits
    * `gate` before each, so the caller can hold it back while something more urgent runs: on
    * software WebGL each step takes a large share of a second.
    */
-  /** The window `show` was given (the MIP of a non-CT volume spans it). */
-  private firstWindow?: { center: number; width: number };
-
   async show(volume: Volume, window: { center: number; width: number }, gate: () => Promise<void> = async () => {}): Promise<void> {
     this.firstWindow = window;
     await gate();
@@ -530,9 +530,9 @@ export class MprViewer {
     this.engine?.resize(true, false);
   }
 
-  /** Releases the views and the pointer listeners. */
   private destroyed = false;
 
+  /** Releases the views and the pointer listeners. */
   destroy(): void {
     this.destroyed = true;
     this.dispose();

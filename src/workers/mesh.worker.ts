@@ -99,7 +99,7 @@ scope.onmessage = async (ev: MessageEvent<MeshRequest>) => {
       const copies = await Promise.all(
         msg.meshes.map(async (m, i) => {
           const c = await displayCopy({ positionsMm: m.positionsMm, indices: m.indices, frame: 'LPS' }, { maxTriangles: msg.maxTriangles[i] });
-          return { positionsMm: c.mesh.positionsMm, indices: c.mesh.indices, normals: c.normals, trianglesOf: c.trianglesOf, errorMm: c.errorMm };
+          return { positionsMm: c.mesh.positionsMm, indices: c.mesh.indices, normals: c.normals };
         }),
       );
       post({ type: 'displayed', id: msg.id, copies }, copies.flatMap((c) => [...transferable(c.positionsMm), ...transferable(c.indices), ...transferable(c.normals)]));

@@ -73,11 +73,9 @@ export type MeshRequest =
       readonly perSegment: boolean;
     };
 
-/** A display copy (see `displayCopy`): its mesh and normals, and what it stands in for. */
+/** A display copy (see `displayCopy`): its mesh and normals. */
 export interface DisplayArrays extends LpsArrays {
   readonly normals: Float32Array;
-  readonly trianglesOf: number;
-  readonly errorMm: number;
 }
 
 /** A model to export: its name and colour (for file names and colour-aware formats), LPS mm. */
