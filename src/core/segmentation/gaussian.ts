@@ -126,20 +126,14 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
       const o = dst + c;
       // Copy, then convolve each span of elements whose window is not constant, tap by tap.
       ring.set(X.subarray(c, c + bx), o);
-      let e0 = 0;
-      while (e0 < bx) {
-        while (e0 < bx && lastY[e0] <= limit) e0++;
-        if (e0 === bx) break;
-        let e1 = e0;
-        while (e1 < bx && lastY[e1] > limit) e1++;
+      forEachSpanAfter(lastY, limit, bx, (e0, e1) => {
         ring.fill(0, o + e0, o + e1);
         for (let d = 0; d <= 2 * ry; d++) {
           const w = ky[d];
           const src = Math.min(Math.max(jj + d - ry, 0), by - 1) * bx - o;
           for (let e = o + e0; e < o + e1; e++) ring[e] += w * X[src + e];
         }
-        e0 = e1;
-      }
+      });
     }
   };
 
@@ -175,21 +169,31 @@ function gaussianSlices(labels: Uint8Array, grid: LabelGrid, label: number, sigm
     }
     // Copy, then convolve each span of elements whose window changes, tap by tap.
     Z.set(ring.subarray(c, c + plane));
-    let e0 = 0;
-    while (e0 < plane) {
-      while (e0 < plane && lastZ[e0] <= limit) e0++;
-      if (e0 === plane) break;
-      let e1 = e0;
-      while (e1 < plane && lastZ[e1] > limit) e1++;
+    forEachSpanAfter(lastZ, limit, plane, (e0, e1) => {
       Z.fill(0, e0, e1);
       for (let d = 0; d <= 2 * rz; d++) {
         const w = kz[d];
         const src = offZ[d];
         for (let e = e0; e < e1; e++) Z[e] += w * ring[src + e];
       }
-      e0 = e1;
-    }
+    });
     sink(z0 + t, Z, lo, hi, zNZ);
+  }
+}
+
+/**
+ * Calls `f(e0, e1)` for each maximal span [e0, e1) of [0, n) whose elements last changed after
+ * `limit` (`last[e] > limit`): where a window of the convolution is not constant.
+ */
+function forEachSpanAfter(last: Int32Array, limit: number, n: number, f: (e0: number, e1: number) => void): void {
+  let e0 = 0;
+  while (e0 < n) {
+    while (e0 < n && last[e0] <= limit) e0++;
+    if (e0 === n) return;
+    let e1 = e0;
+    while (e1 < n && last[e1] > limit) e1++;
+    f(e0, e1);
+    e0 = e1;
   }
 }
 
